@@ -1,0 +1,1 @@
+"""Attest: provenance records from staged content, trailers, signers and git hooks."""

@@ -1,0 +1,1 @@
+"""Capture: learning that text is AI-written (editor heuristics, agent hook payloads)."""

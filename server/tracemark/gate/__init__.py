@@ -1,0 +1,1 @@
+"""Gate: verify a range of commits, apply the policy, and write the reports CI consumes."""

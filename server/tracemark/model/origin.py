@@ -1,0 +1,79 @@
+"""Who wrote a piece of text: the origin carried by every span."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class OriginKind(StrEnum):
+    """The kinds a character or a line can have (the blame contract's ``kind``)."""
+
+    AI = "ai"
+    #: AI-written text that a person has since edited (inside the span, or on the same line).
+    AI_MODIFIED = "ai-modified"
+    HUMAN = "human"
+    #: AI-written text that a person has explicitly reviewed and accepted.
+    REVIEWED = "reviewed"
+    #: Nothing is known about this text (tracemark never saw it written).
+    UNKNOWN = "unknown"
+
+    @property
+    def is_ai(self) -> bool:
+        """AI wrote it, whatever happened since (edited or reviewed)."""
+        return self in (OriginKind.AI, OriginKind.AI_MODIFIED, OriginKind.REVIEWED)
+
+
+class Confidence(StrEnum):
+    """How the origin was learned."""
+
+    #: An editor plugin, proxy or agent hook reported exactly what the AI inserted.
+    EXACT = "exact"
+    #: Inferred, e.g. one change event that inserted several lines at once.
+    HEURISTIC = "heuristic"
+    #: A person said so (``tracemark mark``, ``tracemark.markSelection``).
+    DECLARED = "declared"
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, to the millisecond (what the ledger and trailers keep)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class Origin(BaseModel):
+    """Where a span of text came from. Immutable and shared by every span that has it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: OriginKind
+    tool: str | None = None
+    model: str | None = None
+    session: str | None = None
+    confidence: Confidence = Confidence.EXACT
+    time: datetime = Field(default_factory=utcnow)
+    #: Which capture path recorded it: "lsp", "proxy", "mark", "hook:claude", ...
+    source: str | None = None
+
+    @property
+    def is_ai(self) -> bool:
+        return self.kind.is_ai
+
+    def modified(self) -> Origin:
+        """The same origin after a person edited inside it (reviewed text loses its review)."""
+        if self.kind in (OriginKind.AI, OriginKind.REVIEWED):
+            return self.model_copy(update={"kind": OriginKind.AI_MODIFIED})
+        return self
+
+    def reviewed(self) -> Origin:
+        """The same AI origin, now reviewed by a person."""
+        if self.kind.is_ai:
+            return self.model_copy(update={"kind": OriginKind.REVIEWED})
+        return self
+
+    def label(self) -> str:
+        """``copilot gpt-4.1`` style label for people."""
+        parts = [p for p in (self.tool, self.model) if p]
+        return " ".join(parts) if parts else "unknown tool"

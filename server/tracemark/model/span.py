@@ -1,0 +1,72 @@
+"""Spans: runs of characters that share an origin, and the per-line view derived from them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from tracemark.model.origin import Confidence, Origin, OriginKind
+
+
+class Span(BaseModel):
+    """Characters ``[start, end)`` of a document's text, in code points (Python ``str`` indexes).
+
+    Code points are the one unit every position encoding converts to exactly; conversion to
+    UTF-16 or UTF-8 happens at the edges (LSP, tree-sitter, semgrep).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: int
+    end: int
+    origin: Origin
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+class LineOrigin(BaseModel):
+    """One line of ``tracemark blame``: the contract's per-line entry (lines are 1-based)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line: int
+    kind: OriginKind
+    tool: str | None = None
+    model: str | None = None
+    session: str | None = None
+    reviewed: bool = False
+    confidence: Confidence | None = None
+    time: datetime | None = None
+
+    @classmethod
+    def of(cls, line: int, kind: OriginKind, origin: Origin | None) -> LineOrigin:
+        if origin is None:
+            return cls(line=line, kind=kind)
+        return cls(
+            line=line,
+            kind=kind,
+            tool=origin.tool,
+            model=origin.model,
+            session=origin.session,
+            reviewed=kind is OriginKind.REVIEWED,
+            confidence=origin.confidence,
+            time=origin.time,
+        )
+
+    def blame_json(self) -> dict:
+        """The ``tracemark/blame/v1`` line object."""
+        out = {
+            "line": self.line,
+            "kind": self.kind.value,
+            "tool": self.tool,
+            "model": self.model,
+            "session": self.session,
+            "reviewed": self.reviewed,
+        }
+        if self.confidence is not None:
+            out["confidence"] = self.confidence.value
+        if self.time is not None:
+            out["time"] = self.time.isoformat()
+        return out
