@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import git
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,14 +31,6 @@ def _isolated_git(
     monkeypatch.delenv("GIT_INDEX_FILE", raising=False)
 
 
-def git(repo: Path, *args: str, input: str | None = None, check: bool = True) -> str:
-    """Run git in ``repo`` and return its stdout."""
-    proc = subprocess.run(["git", *args], cwd=repo, input=input, text=True, capture_output=True)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
-    return proc.stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[Path]:
     """A fresh git repository with one initial commit on ``main``."""
@@ -52,13 +42,3 @@ def repo(tmp_path: Path) -> Iterator[Path]:
     git(root, "add", "README.md")
     git(root, "commit", "-q", "-m", "initial")
     yield root
-
-
-def tracemark(*args: str, cwd: Path, input: str | None = None,
-              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The real ``tracemark`` command line, as a subprocess."""
-    return subprocess.run(
-        [sys.executable, "-m", "tracemark", *args],
-        cwd=cwd, input=input, text=True, capture_output=True,
-        env={**os.environ, **(env or {})}, timeout=300,
-    )
