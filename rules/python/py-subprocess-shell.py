@@ -1,0 +1,17 @@
+import subprocess
+
+
+def handler(request):
+    cmd = request.args["cmd"]
+    # ruleid: py-subprocess-shell
+    subprocess.run(cmd, shell=True)
+    # ruleid: py-subprocess-shell
+    subprocess.check_output("ls " + cmd, shell=True, text=True)
+    # ruleid: py-subprocess-shell
+    subprocess.Popen(f"grep {cmd} /var/log/syslog", shell=True)
+    # ok: py-subprocess-shell
+    subprocess.run(["ls", cmd])
+    # ok: py-subprocess-shell
+    subprocess.run("ls -l /tmp", shell=True)
+    # ok: py-subprocess-shell
+    subprocess.run(cmd, shell=False)

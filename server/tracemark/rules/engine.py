@@ -1,0 +1,421 @@
+"""The fast engine: tree-sitter queries over whole files, or incrementally over AI spans.
+
+* All rules of a language are compiled into **one** query (compiled once per language and
+  cached), so checking a span is one cursor pass, not one per rule.
+* :class:`DocumentChecker` keeps one tree per open document and edits it in place
+  (``Tree.edit`` then a reparse with the old tree). ``check(byte_ranges)`` widens each range to
+  the function or top-level statement around it, runs the query restricted to that context
+  (``QueryCursor.set_byte_range``) and caches the result per context; an edit drops only the
+  contexts it touched (and ``Tree.changed_ranges``), and shifts the ones after it.
+* Grammars load on first use of a language; importing this module loads none.
+
+The core never imports pygls: the language server converts LSP edits to the byte/point edits
+taken here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tracemark.model import Finding, Point
+from tracemark.rules import languages as langs
+from tracemark.rules.fixes import build_fix
+from tracemark.rules.loader import RuleError, RuleSet, default_rules
+from tracemark.rules.predicates import PredicateContext, evaluate, unknown_predicates
+from tracemark.rules.schema import Rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tree_sitter import Node, Query, Tree
+
+_ROW_COL = re.compile(r"row (\d+), column (\d+)")
+
+
+@dataclass
+class CompiledPack:
+    """All the rules of one language as one tree-sitter query."""
+
+    spec: langs.LanguageSpec
+    query: Query | None
+    #: The rule of each pattern index of ``query``.
+    pattern_rules: list[Rule]
+    contexts: dict[str, PredicateContext]
+    errors: list[RuleError]
+
+    @property
+    def rules(self) -> list[Rule]:
+        seen: dict[str, Rule] = {}
+        for r in self.pattern_rules:
+            seen.setdefault(r.id, r)
+        return list(seen.values())
+
+    def _predicate(self, name: str, args: Any, pattern_index: int, captures: Any) -> bool:
+        ctx = self.contexts[self.pattern_rules[pattern_index].id]
+        return evaluate(name, args, captures, ctx)
+
+    def matches(self, root: Node, byte_range: tuple[int, int] | None = None
+                ) -> list[tuple[Rule, dict[str, list[Node]]]]:
+        """``(rule, captures)`` for every match under ``root`` (within ``byte_range``)."""
+        if self.query is None:
+            return []
+        from tree_sitter import QueryCursor
+
+        cursor = QueryCursor(self.query)
+        if byte_range is not None:
+            cursor.set_byte_range(*byte_range)
+        return [(self.pattern_rules[i], caps)
+                for i, caps in cursor.matches(root, predicate=self._predicate)]
+
+    def findings(self, root: Node, byte_range: tuple[int, int] | None = None,
+                 path: str | None = None) -> list[Finding]:
+        out: dict[tuple[str, int, int], Finding] = {}
+        for rule, caps in self.matches(root, byte_range):
+            node = _finding_node(caps)
+            if node is None:
+                continue
+            key = (rule.id, node.start_byte, node.end_byte)
+            if key in out:
+                continue
+            out[key] = make_finding(rule, node, caps, path)
+        return sorted(out.values(), key=lambda f: (f.start_byte, f.rule_id))
+
+
+def _finding_node(caps: dict[str, list[Node]]) -> Node | None:
+    nodes = caps.get("finding")
+    if nodes:
+        return nodes[0]
+    every = [n for ns in caps.values() for n in ns]
+    if not every:
+        return None
+    return max(every, key=lambda n: n.end_byte - n.start_byte)
+
+
+def make_finding(rule: Rule, node: Node, caps: dict[str, list[Node]], path: str | None
+                 ) -> Finding:
+    fix = build_fix(rule.fix, caps) if rule.fix is not None else None
+    return Finding(
+        rule_id=rule.id,
+        message=rule.message.strip(),
+        severity=rule.severity,
+        cwe=list(rule.cwe),
+        confidence=rule.confidence.value,
+        engine="fast",
+        path=path,
+        start_byte=node.start_byte,
+        end_byte=node.end_byte,
+        start=Point(line=node.start_point[0], byte_col=node.start_point[1]),
+        end=Point(line=node.end_point[0], byte_col=node.end_point[1]),
+        fix=fix,
+    )
+
+
+def _query_error(rule: Rule, err: Exception) -> RuleError:
+    msg = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    m = _ROW_COL.search(msg)
+    line = rule.query_line + (int(m.group(1)) if m else 0)
+    return RuleError(rule.source_path, line, f"query: {msg}", rule.id)
+
+
+def compile_pack(spec: langs.LanguageSpec, rules: Sequence[Rule],
+                 parameters: dict[str, dict[str, Any]] | None = None) -> CompiledPack:
+    """Compile ``rules`` for one language; broken ones become ``RuleError``s, others load."""
+    from tree_sitter import Query
+
+    language = spec.language()
+    errors: list[RuleError] = []
+    contexts: dict[str, PredicateContext] = {}
+    good: list[Rule] = []
+    for rule in rules:
+        bad = unknown_predicates(rule.query)
+        if bad:
+            offset, name = bad[0]
+            errors.append(RuleError(rule.source_path, rule.query_line + offset,
+                                    f"query: unknown predicate #{name}", rule.id))
+            continue
+        try:
+            params = rule.parameter_values((parameters or {}).get(rule.id))
+        except ValueError as err:
+            errors.append(RuleError(rule.source_path, rule.source_line, str(err), rule.id))
+            continue
+        contexts[rule.id] = PredicateContext(rule=rule, params=params)
+        good.append(rule)
+
+    def combine(rs: Sequence[Rule]) -> tuple[str, list[tuple[int, int, Rule]]]:
+        parts, spans, pos = [], [], 0
+        for r in rs:
+            text = r.query.rstrip() + "\n"
+            size = len(text.encode("utf-8"))
+            parts.append(text)
+            spans.append((pos, pos + size, r))
+            pos += size
+        return "".join(parts), spans
+
+    source, spans = combine(good)
+    query = None
+    try:
+        query = Query(language, source) if good else None
+    except Exception:  # one of them is broken: find which, keep the rest
+        ok = []
+        for r in good:
+            try:
+                Query(language, r.query)
+                ok.append(r)
+            except Exception as err:
+                errors.append(_query_error(r, err))
+        good = ok
+        source, spans = combine(good)
+        query = Query(language, source) if good else None
+    pattern_rules: list[Rule] = []
+    if query is not None:
+        for i in range(query.pattern_count):
+            start = query.start_byte_for_pattern(i)
+            pattern_rules.append(next(r for s, e, r in spans if s <= start < e))
+    return CompiledPack(spec, query, pattern_rules, contexts, errors)
+
+
+class Engine:
+    """A rule set, compiled lazily per language; shared by every document and scan."""
+
+    def __init__(self, rules: RuleSet | None = None,
+                 parameters: dict[str, dict[str, Any]] | None = None) -> None:
+        self.rules = rules if rules is not None else default_rules()
+        self.parameters = parameters or {}
+        self._packs: dict[str, CompiledPack] = {}
+        self._lock = threading.Lock()
+
+    def pack(self, language: str) -> CompiledPack:
+        pack = self._packs.get(language)
+        if pack is None:
+            with self._lock:
+                pack = self._packs.get(language)
+                if pack is None:
+                    spec = langs.get(language)
+                    pack = compile_pack(spec, self.rules.for_language(language), self.parameters)
+                    self._packs[language] = pack
+        return pack
+
+    def compile_all(self) -> list[RuleError]:
+        """Compile every language the rules mention; all errors (load and query)."""
+        for lang in sorted(self.rules.languages()):
+            self.pack(lang)
+        return self.errors
+
+    @property
+    def errors(self) -> list[RuleError]:
+        out = list(self.rules.errors)
+        for pack in self._packs.values():
+            out.extend(e for e in pack.errors if e not in out)
+        return out
+
+    def scan_source(self, language: str, source: bytes, path: str | None = None
+                    ) -> list[Finding]:
+        """Every finding in a whole document."""
+        from tree_sitter import Parser
+
+        spec = langs.get(language)
+        tree = Parser(spec.language()).parse(source)
+        return self.pack(language).findings(tree.root_node, None, path)
+
+    def scan_file(self, path: str | os.PathLike[str], text: str | bytes | None = None,
+                  language: str | None = None) -> list[Finding]:
+        """Every finding in a file (read from disk unless ``text`` is given)."""
+        spec = langs.get(language) if language else langs.for_path(path)
+        if spec is None or not self.rules.for_language(spec.name):
+            return []
+        if text is None:
+            source = Path(path).read_bytes()
+        elif isinstance(text, str):
+            source = text.encode("utf-8", "surrogatepass")
+        else:
+            source = text
+        return self.scan_source(spec.name, source, os.fspath(path))
+
+    def checker(self, language: str, source: bytes, path: str | None = None
+                ) -> DocumentChecker:
+        return DocumentChecker(language, source, engine=self, path=path)
+
+
+@cache
+def default_engine() -> Engine:
+    """The packaged rules, compiled on demand; one per process."""
+    return Engine()
+
+
+def scan_file(path: str | os.PathLike[str], text: str | bytes | None = None) -> list[Finding]:
+    """Whole-file scan with the packaged rules (the CLI's fast tier)."""
+    return default_engine().scan_file(path, text)
+
+
+# -- incremental checking ---------------------------------------------------------------------
+
+PointT = tuple[int, int]
+
+
+class DocumentChecker:
+    """One open document: its tree, edited incrementally, and findings cached per context.
+
+    The language server creates one per open document, calls :meth:`edit` for each change
+    (UTF-8 byte offsets and tree-sitter points) and :meth:`check` with the byte ranges of the
+    AI spans. Not thread-safe: one document is one task.
+    """
+
+    def __init__(self, language: str | langs.LanguageSpec, source: bytes, *,
+                 engine: Engine | None = None, path: str | None = None) -> None:
+        from tree_sitter import Parser
+
+        self.spec = language if isinstance(language, langs.LanguageSpec) else langs.get(language)
+        self.engine = engine or default_engine()
+        self.pack = self.engine.pack(self.spec.name)
+        self.path = path
+        self._parser = Parser(self.spec.language())
+        self.source = source
+        self.tree: Tree = self._parser.parse(source)
+        self._cache: dict[tuple[int, int], list[Finding]] = {}
+        #: Context runs since creation (cache misses): what tests and benchmarks look at.
+        self.runs = 0
+
+    @property
+    def has_errors(self) -> bool:
+        """The tree has syntax errors (half-typed code); matching still runs on the rest."""
+        return self.tree.root_node.has_error
+
+    # -- edits ------------------------------------------------------------------------------
+
+    def edit(self, start_byte: int, old_end_byte: int, new_end_byte: int,
+             start_point: PointT, old_end_point: PointT, new_end_point: PointT,
+             new_source: bytes) -> list[tuple[int, int]]:
+        """Apply one edit; returns the byte ranges (new text) whose syntax changed."""
+        old = self.tree
+        old.edit(start_byte=start_byte, old_end_byte=old_end_byte, new_end_byte=new_end_byte,
+                 start_point=tuple(start_point), old_end_point=tuple(old_end_point),
+                 new_end_point=tuple(new_end_point))
+        new = self._parser.parse(new_source, old)
+        changed = [(r.start_byte, r.end_byte) for r in old.changed_ranges(new)]
+        changed.append((start_byte, new_end_byte))
+        self._invalidate(start_byte, old_end_byte, new_end_byte, tuple(old_end_point),
+                         tuple(new_end_point), changed)
+        self.tree = new
+        self.source = new_source
+        return changed
+
+    def update(self, new_source: bytes) -> list[tuple[int, int]]:
+        """Replace the whole text (full-sync clients): the edit is the differing middle."""
+        old = self.source
+        if new_source == old:
+            return []
+        n = min(len(old), len(new_source))
+        pre = 0
+        while pre < n and old[pre] == new_source[pre]:
+            pre += 1
+        suf = 0
+        while suf < n - pre and old[-1 - suf] == new_source[-1 - suf]:
+            suf += 1
+        old_end, new_end = len(old) - suf, len(new_source) - suf
+        return self.edit(pre, old_end, new_end, _point(old, pre), _point(old, old_end),
+                         _point(new_source, new_end), new_source)
+
+    def _invalidate(self, start: int, old_end: int, new_end: int, old_end_pt: PointT,
+                    new_end_pt: PointT, changed: list[tuple[int, int]]) -> None:
+        delta = new_end - old_end
+        kept: dict[tuple[int, int], list[Finding]] = {}
+        for (s, e), found in self._cache.items():
+            if e < start:
+                if not _touches((s, e), changed):
+                    kept[(s, e)] = found
+            elif s > old_end:
+                ns, ne = s + delta, e + delta
+                if not _touches((ns, ne), changed):
+                    kept[(ns, ne)] = [_shift(f, delta, old_end_pt, new_end_pt) for f in found]
+        self._cache = kept
+
+    # -- checks -----------------------------------------------------------------------------
+
+    def context_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """The bytes a rule needs to judge ``[start, end)``: function or top-level statement."""
+        src = self.source
+        end = min(end, len(src))
+        while start < end and src[start] in b" \t\r\n":
+            start += 1
+        while end > start and src[end - 1] in b" \t\r\n":
+            end -= 1
+        if start >= end:
+            return None
+        root = self.tree.root_node
+        first = self.spec.context_node(_leaf(root, start))
+        last = self.spec.context_node(_leaf(root, end - 1))
+        return min(first.start_byte, last.start_byte), max(first.end_byte, last.end_byte)
+
+    def check(self, byte_ranges: Iterable[tuple[int, int]] | None = None) -> list[Finding]:
+        """Findings that overlap ``byte_ranges`` (all findings when ``None``)."""
+        if byte_ranges is None:
+            wanted = [(0, len(self.source))]
+        else:
+            wanted = sorted((s, e) for s, e in byte_ranges if e > s)
+        contexts: list[tuple[int, int]] = []
+        for s, e in wanted:
+            ctx = self.context_range(s, e)
+            if ctx is not None:
+                contexts.append(ctx)
+        out: dict[tuple[str, int, int], Finding] = {}
+        for ctx in _merge(contexts):
+            found = self._cache.get(ctx)
+            if found is None:
+                found = self.pack.findings(self.tree.root_node, ctx, self.path)
+                self._cache[ctx] = found
+                self.runs += 1
+            for f in found:
+                if any(f.start_byte < e and s < max(f.end_byte, f.start_byte + 1)
+                       for s, e in wanted):
+                    out[(f.rule_id, f.start_byte, f.end_byte)] = f
+        return sorted(out.values(), key=lambda f: (f.start_byte, f.rule_id))
+
+
+def _leaf(root: Node, byte: int) -> Node:
+    node = root.descendant_for_byte_range(byte, byte + 1) or root
+    return node
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(ranges):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _touches(r: tuple[int, int], changed: list[tuple[int, int]]) -> bool:
+    s, e = r
+    return any(cs <= e and s <= ce for cs, ce in changed)
+
+
+def _point(source: bytes, byte: int) -> PointT:
+    row = source.count(b"\n", 0, byte)
+    line_start = source.rfind(b"\n", 0, byte) + 1
+    return row, byte - line_start
+
+
+def _shift_point(p: Point, old_end: PointT, new_end: PointT) -> Point:
+    if p.line == old_end[0]:
+        return Point(line=new_end[0], byte_col=p.byte_col - old_end[1] + new_end[1])
+    return Point(line=p.line + new_end[0] - old_end[0], byte_col=p.byte_col)
+
+
+def _shift(f: Finding, delta: int, old_end: PointT, new_end: PointT) -> Finding:
+    update: dict[str, Any] = {
+        "start_byte": f.start_byte + delta,
+        "end_byte": f.end_byte + delta,
+        "start": _shift_point(f.start, old_end, new_end),
+        "end": _shift_point(f.end, old_end, new_end),
+    }
+    if f.fix is not None:
+        update["fix"] = f.fix.model_copy(update={"start_byte": f.fix.start_byte + delta,
+                                                 "end_byte": f.fix.end_byte + delta})
+    return f.model_copy(update=update)

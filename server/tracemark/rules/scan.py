@@ -1,0 +1,224 @@
+"""Scanning files and folders: the fast tier, optionally semgrep, optionally AI lines only.
+
+This is what ``tracemark scan`` runs, and what the CI gate reuses to re-scan AI lines.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tracemark.errors import InputError
+from tracemark.model import Finding, OriginKind, Severity, Span
+from tracemark.rules import languages as langs
+from tracemark.rules.engine import Engine
+from tracemark.rules.loader import RuleError
+
+#: Folders never worth scanning when walking outside a git repository.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
+                       ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "dist", "build"})
+#: Larger files are generated or vendored; scanning them costs more than it finds.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class ScanReport:
+    root: Path
+    files: list[Path] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    #: ``id(finding)`` → the engines that reported it (``fast``, ``semgrep``).
+    engines: dict[int, list[str]] = field(default_factory=dict)
+    texts: dict[str, bytes] = field(default_factory=dict)
+    rule_errors: list[RuleError] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    deep: bool = False
+    semgrep_reason: str | None = None
+    semgrep_warnings: list[str] = field(default_factory=list)
+    ai_only: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """An error-severity finding: ``tracemark scan`` exits 1."""
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            out[f.severity.value] += 1
+        return out
+
+
+def _git_files(folder: Path) -> list[Path] | None:
+    """Files git would track under ``folder`` (tracked + untracked, minus ignored)."""
+    from tracemark.gitutil import git
+
+    proc = git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+               folder, check=False)
+    if proc.returncode != 0:
+        return None
+    names = [n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    return [folder / n for n in names]
+
+
+def collect_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Files to scan: named files as given; folders walked (honouring .gitignore in a repo)."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+
+    for raw in paths:
+        p = Path(raw)
+        if p.is_file():
+            add(p)
+        elif p.is_dir():
+            listed = _git_files(p)
+            if listed is None:
+                listed = []
+                for dirpath, dirnames, filenames in os.walk(p):
+                    dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
+                                         and not d.startswith("."))
+                    listed.extend(Path(dirpath) / f for f in sorted(filenames))
+            for f in sorted(listed):
+                if f.is_file() and langs.for_path(f) is not None:
+                    add(f)
+        else:
+            raise InputError(f"{raw}: no such file or folder")
+    return out
+
+
+def ai_lines(text: str, spans: Iterable[Span]) -> set[int]:
+    """0-based lines holding AI-written text (any non-blank character of an AI span)."""
+    from tracemark.tracking.positions import TextIndex
+
+    index = TextIndex(text)
+    out: set[int] = set()
+    for span in spans:
+        if not OriginKind(span.origin.kind).is_ai:
+            continue
+        first, last = index.line_of(span.start), index.line_of(max(span.start, span.end - 1))
+        for line in range(first, last + 1):
+            lo = max(span.start, index.starts[line])
+            hi = min(span.end, index.line_end(line))
+            if text[lo:hi].strip():
+                out.add(line)
+    return out
+
+
+def ledger_spans(path: Path, text: str) -> list[Span] | None:
+    """AI spans the repository's ledger holds for ``path``; ``None`` outside a repository."""
+    from tracemark.gitutil import find_repo
+
+    try:
+        repo = find_repo(path)
+    except InputError:
+        return None
+    try:
+        from tracemark.ledger import Ledger  # type: ignore[attr-defined]
+    except ImportError:
+        raise InputError("--ai-only needs the ledger, which this build of tracemark lacks") \
+            from None
+    return list(Ledger.for_repo(repo).load(repo.relpath(path), text))
+
+
+def _display(p: Path, root: Path) -> str:
+    try:
+        return p.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(p)
+
+
+def scan_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    engine: Engine | None = None,
+    deep: bool = False,
+    ai_only: bool = False,
+    semgrep_configs: Sequence[str | os.PathLike[str]] = (),
+    semgrep_timeout: float = 600.0,
+    root: Path | None = None,
+    spans_for: Callable[[Path, str], list[Span] | None] = ledger_spans,
+) -> ScanReport:
+    """Scan files and folders with the fast tier (and semgrep when ``deep``)."""
+    engine = engine or Engine()
+    root = (root or Path.cwd()).resolve()
+    report = ScanReport(root=root, deep=deep, ai_only=ai_only)
+    files = collect_files(paths)
+    report.files = files
+    keep_lines: dict[str, set[int]] = {}
+    fast: list[Finding] = []
+    for f in files:
+        name = _display(f, root)
+        try:
+            data = f.read_bytes()
+        except OSError as err:
+            report.skipped.append((name, str(err)))
+            continue
+        if len(data) > MAX_FILE_BYTES:
+            report.skipped.append((name, f"larger than {MAX_FILE_BYTES // 1024 // 1024} MiB"))
+            continue
+        if b"\0" in data[:8192]:
+            report.skipped.append((name, "binary"))
+            continue
+        report.texts[name] = data
+        if ai_only:
+            text = data.decode("utf-8", "replace")
+            spans = spans_for(f, text)
+            keep_lines[name] = ai_lines(text, spans or [])
+            if not keep_lines[name]:
+                continue
+        fast.extend(engine.scan_file(name, data))
+    findings: dict[tuple[str, str, int], Finding] = {}
+    engines: dict[tuple[str, str, int], list[str]] = {}
+    for item in fast:
+        key = (item.path or "", item.rule_id, item.start.line)
+        findings.setdefault(key, item)
+        engines.setdefault(key, [])
+        if "fast" not in engines[key]:
+            engines[key].append("fast")
+    if deep:
+        from tracemark.rules.semgrep import SemgrepRun
+
+        targets = [f for f in files if _display(f, root) in report.texts
+                   and (not ai_only or keep_lines.get(_display(f, root)))]
+        path_map = {str(f): _display(f, root) for f in targets}
+        path_map.update({str(f.resolve()): _display(f, root) for f in targets})
+        result = SemgrepRun(targets, rules=engine.rules, configs=semgrep_configs,
+                            timeout=semgrep_timeout, parameters=engine.parameters,
+                            path_map=path_map).run()
+        report.semgrep_reason = result.reason
+        report.semgrep_warnings = result.warnings
+        for item in result.findings:
+            key = (item.path or "", item.rule_id, item.start.line)
+            findings.setdefault(key, item)
+            engines.setdefault(key, [])
+            if "semgrep" not in engines[key]:
+                engines[key].append("semgrep")
+    out = []
+    for key, item in findings.items():
+        if ai_only:
+            lines = keep_lines.get(item.path or "", set())
+            if not any(ln in lines for ln in range(item.start.line, item.end.line + 1)):
+                continue
+            item = item.model_copy(update={"origin_kind": OriginKind.AI.value})
+        out.append(item)
+        report.engines[id(item)] = engines[key]
+    report.findings = sorted(out, key=lambda f: (f.path or "", f.start_byte, f.rule_id))
+    report.rule_errors = engine.errors
+    return report
+
+
+def finding_json(f: Finding, engines: list[str] | None = None) -> dict[str, Any]:
+    """One finding of ``tracemark/scan/v1`` (lines 1-based; byte columns 0-based)."""
+    out = f.model_dump(mode="json", exclude_none=True)
+    out["line"] = f.start.line + 1
+    out["end_line"] = f.end.line + 1
+    out["engines"] = engines or [f.engine]
+    return out
