@@ -101,7 +101,9 @@ def run_test(args: argparse.Namespace) -> int:
                 problems.append(res.describe())
     if args.deep:
         from tracemark.rules.agreement import compare_engines
+        from tracemark.rules.semgrep import rule_test, rule_test_failures
 
+        problems += rule_test_failures(rule_test(rules, fixtures))
         problems += compare_engines(rules, fixtures, engine)
     for p in problems:
         print(p)

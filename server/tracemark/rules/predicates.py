@@ -5,8 +5,10 @@ tree-sitter (py-tree-sitter) evaluates ``#eq?``, ``#match?``, ``#any-of?`` and t
 entropy for secrets, ancestry, and *parameters*: values a project tunes in its policy file
 (an approved base-image list, a minimum key size), read from the rule's ``parameters``.
 
-Other packs add predicates with :func:`register` (``@register("approved-image?")``) before the
-engine compiles their rules; an unknown predicate name is a load error with file and line.
+A predicate whose capture is absent from a match (it sits in an alternative that did not match)
+holds, as tree-sitter's own do. Other packs add predicates with :func:`register`
+(``@register("approved-image?")``) before the engine compiles their rules; an unknown
+predicate name is a load error with file and line.
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ def _entropy(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
     """``(#entropy? @s 3.5)``: the unquoted text has at least that many bits per character."""
     threshold = float(_string(args, 1))
     nodes = _nodes(args, captures)
-    return bool(nodes) and all(shannon_entropy(unquote(node_text(n))) >= threshold for n in nodes)
+    return all(shannon_entropy(unquote(node_text(n))) >= threshold for n in nodes)
 
 
 @register("min-length?")
@@ -143,7 +145,7 @@ def _min_length(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
     """``(#min-length? @s 16)``: the unquoted text is at least that long."""
     n = int(_string(args, 1))
     nodes = _nodes(args, captures)
-    return bool(nodes) and all(len(unquote(node_text(x))) >= n for x in nodes)
+    return all(len(unquote(node_text(x))) >= n for x in nodes)
 
 
 @register("param-any-of?")
@@ -151,7 +153,7 @@ def _param_any_of(args: Args, captures: Captures, ctx: PredicateContext) -> bool
     """``(#param-any-of? @x allowed)``: the unquoted text is one of parameter ``allowed``."""
     values = set(_param_list(ctx, _string(args, 1)))
     nodes = _nodes(args, captures)
-    return bool(nodes) and all(unquote(node_text(n)) in values for n in nodes)
+    return all(unquote(node_text(n)) in values for n in nodes)
 
 
 @register("not-param-any-of?")
@@ -165,7 +167,7 @@ def _param_match(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
     """``(#param-match? @x patterns)``: the unquoted text matches a regex of the parameter."""
     pats = [_compiled(p) for p in _param_list(ctx, _string(args, 1))]
     nodes = _nodes(args, captures)
-    return bool(nodes) and all(any(p.search(unquote(node_text(n))) for p in pats) for n in nodes)
+    return all(any(p.search(unquote(node_text(n))) for p in pats) for n in nodes)
 
 
 @register("not-param-match?")
@@ -181,7 +183,7 @@ def _param_gt(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
     limit = float(ctx.params.get(_string(args, 1), 0))
     nodes = _nodes(args, captures)
     try:
-        return bool(nodes) and all(float(node_text(n).replace("_", ""), ) > limit for n in nodes)
+        return all(float(node_text(n).replace("_", ""), ) > limit for n in nodes)
     except ValueError:
         return False
 
@@ -192,7 +194,7 @@ def _param_lt(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
     limit = float(ctx.params.get(_string(args, 1), 0))
     nodes = _nodes(args, captures)
     try:
-        return bool(nodes) and all(float(node_text(n).replace("_", "")) < limit for n in nodes)
+        return all(float(node_text(n).replace("_", "")) < limit for n in nodes)
     except ValueError:
         return False
 
@@ -216,3 +218,43 @@ def _has_ancestor_pred(args: Args, captures: Captures, ctx: PredicateContext) ->
 @register("not-has-ancestor?")
 def _not_has_ancestor(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
     return not _has_ancestor(_nodes(args, captures), {a for a, _ in args[1:]})
+
+
+_FROM_IMPORT = re.compile(rb"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.M)
+
+
+def _root(node: Node) -> Node:
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+def _imported_names(source: bytes, module: str) -> set[str]:
+    """Local names bound by ``from MODULE import a, b as c`` anywhere in the file."""
+    names: set[str] = set()
+    for m in _FROM_IMPORT.finditer(source):
+        if m.group(1).decode("ascii", "replace") != module:
+            continue
+        for part in m.group(2).strip(b"() \t\r\n").replace(b"\n", b" ").split(b","):
+            words = part.split()
+            if not words:
+                continue
+            names.add((words[2] if len(words) == 3 and words[1] == b"as" else words[0]).decode(
+                "utf-8", "replace"))
+    return names
+
+
+@register("imported-from?")
+def _imported_from(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
+    """``(#imported-from? @fn "os" "subprocess")``: the bare name was imported from a module.
+
+    ``system(cmd)`` is ``os.system(cmd)`` only after ``from os import system``; semgrep
+    resolves such imports itself, this keeps the fast engine in step.
+    """
+    nodes = _nodes(args, captures)
+    if not nodes:
+        return True
+    source = _root(nodes[0]).text or b""
+    modules = [a for a, _ in args[1:]]
+    wanted = {node_text(n) for n in nodes}
+    return any(wanted <= _imported_names(source, m) for m in modules)

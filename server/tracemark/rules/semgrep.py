@@ -461,3 +461,25 @@ def rule_test(rules: Iterable[Rule], fixtures: dict[str, list[Path]],
             raise RuntimeError(f"semgrep test failed (exit {proc.returncode}): "
                                f"{proc.stderr.decode('utf-8', 'replace')[-500:]}") from None
         return data
+
+
+def rule_test_failures(data: dict[str, Any]) -> list[str]:
+    """One line per rule that failed ``semgrep test`` (from its JSON)."""
+    out = []
+    for entry in (data.get("results") or {}).values():
+        for rid, check in (entry.get("checks") or {}).items():
+            if check.get("passed"):
+                continue
+            for target, m in (check.get("matches") or {}).items():
+                exp, rep = set(m.get("expected_lines", [])), set(m.get("reported_lines", []))
+                out.append(f"{Path(target).name} [semgrep test] {rid}: "
+                           f"missed lines {sorted(exp - rep)}, unexpected {sorted(rep - exp)}")
+            for err in check.get("errors") or []:
+                out.append(f"{rid} [semgrep test]: {err}")
+            if not check.get("matches") and not check.get("errors"):
+                out.append(f"{rid} [semgrep test]: failed")
+    for config in data.get("config_with_errors") or []:
+        out.append(f"[semgrep test] config error: {config}")
+    for config in data.get("config_missing_tests") or []:
+        out.append(f"[semgrep test] no fixture for {config}")
+    return out
