@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from support import git
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -88,3 +88,17 @@ def find_repo(start: str | os.PathLike[str] = ".") -> Repo:
     if not common_path.is_absolute():
         common_path = (here / common_path).resolve()
     return Repo(Path(top), Path(git_dir), common_path)
+
+
+def repo_for_file(path: str | os.PathLike[str]) -> Repo:
+    """The repository a command about ``path`` works in: the current one, as git does.
+
+    Inside a repository, a path outside it is refused (like ``git add ../elsewhere``); from
+    outside any repository, the file's own repository is used.
+    """
+    try:
+        repo = find_repo(".")
+    except InputError:
+        return find_repo(path)
+    repo.relpath(path)  # raises "outside the repository"
+    return repo

@@ -56,6 +56,8 @@ class Origin(BaseModel):
     time: datetime = Field(default_factory=utcnow)
     #: Which capture path recorded it: "lsp", "proxy", "mark", "hook:claude", ...
     source: str | None = None
+    #: When a person marked it reviewed (``kind`` is then ``reviewed``).
+    reviewed_at: datetime | None = None
 
     @property
     def is_ai(self) -> bool:
@@ -67,11 +69,24 @@ class Origin(BaseModel):
             return self.model_copy(update={"kind": OriginKind.AI_MODIFIED})
         return self
 
-    def reviewed(self) -> Origin:
-        """The same AI origin, now reviewed by a person."""
+    def reviewed(self, when: datetime | None = None) -> Origin:
+        """The same AI origin, now reviewed by a person (a newer claim than the write)."""
         if self.kind.is_ai:
-            return self.model_copy(update={"kind": OriginKind.REVIEWED})
+            return self.model_copy(
+                update={"kind": OriginKind.REVIEWED, "reviewed_at": when or utcnow()}
+            )
         return self
+
+    @property
+    def claimed_at(self) -> datetime:
+        """When this claim was made: the review if there was one, else the write.
+
+        Writers that disagree about a character (an editor's view and an agent hook's record,
+        say) are reconciled by keeping the latest claim.
+        """
+        if self.reviewed_at is not None and self.reviewed_at > self.time:
+            return self.reviewed_at
+        return self.time
 
     def label(self) -> str:
         """``copilot gpt-4.1`` style label for people."""

@@ -1,22 +1,26 @@
-"""Spans: runs of characters that share an origin, and the per-line view derived from them."""
+"""Spans: runs of characters that share an origin, and the per-line view derived from them.
+
+These two are plain slotted dataclasses, not pydantic models like the rest of ``model``: spans
+are rebuilt on every keystroke and lines on every hover, and pydantic's construction costs about
+4 µs each where a dataclass costs a tenth of that. Pydantic models embed and validate them all
+the same (``TypeAdapter(list[Span])``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-
-from pydantic import BaseModel, ConfigDict
 
 from tracemark.model.origin import Confidence, Origin, OriginKind
 
 
-class Span(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Span:
     """Characters ``[start, end)`` of a document's text, in code points (Python ``str`` indexes).
 
     Code points are the one unit every position encoding converts to exactly; conversion to
     UTF-16 or UTF-8 happens at the edges (LSP, tree-sitter, semgrep).
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     start: int
     end: int
@@ -26,10 +30,9 @@ class Span(BaseModel):
         return self.end - self.start
 
 
-class LineOrigin(BaseModel):
+@dataclass(slots=True)
+class LineOrigin:
     """One line of ``tracemark blame``: the contract's per-line entry (lines are 1-based)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     line: int
     kind: OriginKind

@@ -70,11 +70,15 @@ def line_starts_of(text: str) -> list[int]:
 class TextIndex:
     """A text and the offsets of its line starts, updated incrementally on each edit."""
 
-    __slots__ = ("_byte_starts", "starts", "text")
+    __slots__ = ("_ascii", "_byte_starts", "starts", "text")
 
-    def __init__(self, text: str, starts: list[int] | None = None) -> None:
+    def __init__(
+        self, text: str, starts: list[int] | None = None, *, ascii: bool | None = None
+    ) -> None:
         self.text = text
         self.starts = starts if starts is not None else line_starts_of(text)
+        #: True when the text is known to be ASCII (bytes == code points); False may be stale.
+        self._ascii = text.isascii() if ascii is None else ascii
         self._byte_starts: list[int] | None = None
 
     # -- lines -------------------------------------------------------------------------------
@@ -141,7 +145,7 @@ class TextIndex:
 
     def _bytes_starts(self) -> list[int]:
         if self._byte_starts is None:
-            if self.text.isascii():
+            if self._ascii:
                 self._byte_starts = self.starts
             else:
                 out, acc, prev = [], 0, 0
@@ -165,7 +169,9 @@ class TextIndex:
         """Code-point offset of a UTF-8 byte offset (rounding down inside a character)."""
         bstarts = self._bytes_starts()
         line = max(0, bisect_right(bstarts, byte) - 1)
-        return self.offset_at(line, byte - bstarts[line], PositionEncoding.UTF8)
+        start = self.starts[line]
+        whole = self.text[start : self.line_end(line, with_break=True)]  # exact, even mid-CRLF
+        return start + units_to_cp(whole, byte - bstarts[line], PositionEncoding.UTF8)
 
     # -- edits -------------------------------------------------------------------------------
 
@@ -191,4 +197,22 @@ class TextIndex:
         ]
         tail = [p + delta for p in starts[keep_hi:]]
         head = starts[:keep_lo] or [0]
-        return TextIndex(text, [*head, *window, *tail])
+        new_starts = [*head, *window, *tail]
+        ascii_now = self._ascii and new.isascii()
+        result = TextIndex(text, new_starts, ascii=ascii_now)
+        if not ascii_now and self._byte_starts is not None and keep_lo > 0:
+            # Keep the byte index incremental too: lines before the edit are unchanged, lines
+            # after it shift by the edit's size in bytes, the few in between are recomputed.
+            old_b = self._byte_starts
+            bdelta = units_len(new, PositionEncoding.UTF8) - units_len(
+                old[start:end], PositionEncoding.UTF8
+            )
+            bhead = old_b[:keep_lo]
+            acc, prev = bhead[-1], head[-1]
+            bwin = []
+            for q in window:
+                acc += units_len(text[prev:q], PositionEncoding.UTF8)
+                bwin.append(acc)
+                prev = q
+            result._byte_starts = [*bhead, *bwin, *(b + bdelta for b in old_b[keep_hi:])]
+        return result

@@ -1,0 +1,50 @@
+"""``tracemark blame``: who wrote each line of a file (AI tool and model, or a person)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "blame",
+        help="show which lines of a file an AI wrote",
+        description="Show, per line, whether FILE's lines were written by an AI (and which tool "
+        "and model), by a person, or are unknown to tracemark.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="tracemark/blame/v1 JSON")
+    p.set_defaults(func=run)
+
+
+def blame_lines(file: str) -> tuple[str, list, list[str]]:
+    """``(repo-relative path, LineOrigin per line, line texts)`` for the working-tree file."""
+    from tracemark.gitutil import repo_for_file
+    from tracemark.ledger import open_ledger
+    from tracemark.textfile import read_text
+    from tracemark.tracking import TextIndex, classify_lines
+
+    repo = repo_for_file(file)
+    rel = repo.relpath(file)
+    text = read_text(repo.abspath(rel), rel)
+    with open_ledger(repo) as ledger:
+        known = ledger.knows(rel)
+        spans = ledger.load(rel, text) if known else []
+    index = TextIndex(text)
+    lines = classify_lines(index, spans, known=known)
+    return rel, lines, [index.line_text(i) for i in range(len(lines))]
+
+
+def run(args: argparse.Namespace) -> int:
+    rel, lines, texts = blame_lines(args.file)
+    if args.json:
+        doc = {"schema": "tracemark/blame/v1", "file": rel,
+               "lines": [lo.blame_json() for lo in lines]}
+        print(json.dumps(doc, indent=2))
+        return 0
+    width = len(str(len(lines)))
+    for lo, text in zip(lines, texts, strict=True):
+        who = " ".join(p for p in (lo.tool, lo.model) if p) if lo.kind.is_ai else ""
+        print(f"{lo.line:>{width}}  {lo.kind.value:<11} {who[:28]:<28} | {text}")
+    return 0
