@@ -95,37 +95,29 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 
 def ai_lines(text: str, spans: Iterable[Span]) -> set[int]:
-    """0-based lines holding AI-written text (any non-blank character of an AI span)."""
-    from tracemark.tracking.positions import TextIndex
+    """0-based lines whose kind is AI (``ai``, ``ai-modified``, ``reviewed``), as blame says."""
+    from tracemark.tracking.lines import classify_lines
 
-    index = TextIndex(text)
-    out: set[int] = set()
-    for span in spans:
-        if not OriginKind(span.origin.kind).is_ai:
-            continue
-        first, last = index.line_of(span.start), index.line_of(max(span.start, span.end - 1))
-        for line in range(first, last + 1):
-            lo = max(span.start, index.starts[line])
-            hi = min(span.end, index.line_end(line))
-            if text[lo:hi].strip():
-                out.add(line)
-    return out
+    ordered = sorted(spans, key=lambda s: s.start)
+    return {lo.line - 1 for lo in classify_lines(text, ordered) if OriginKind(lo.kind).is_ai}
 
 
 def ledger_spans(path: Path, text: str) -> list[Span] | None:
     """AI spans the repository's ledger holds for ``path``; ``None`` outside a repository."""
     from tracemark.gitutil import find_repo
+    from tracemark.ledger import open_ledger
 
     try:
         repo = find_repo(path)
     except InputError:
         return None
+    ledger = open_ledger(repo)
     try:
-        from tracemark.ledger import Ledger  # type: ignore[attr-defined]
-    except ImportError:
-        raise InputError("--ai-only needs the ledger, which this build of tracemark lacks") \
-            from None
-    return list(Ledger.for_repo(repo).load(repo.relpath(path), text))
+        return list(ledger.load(repo.relpath(path), text))
+    finally:
+        close = getattr(ledger, "close", None)
+        if close is not None:
+            close()
 
 
 def _display(p: Path, root: Path) -> str:

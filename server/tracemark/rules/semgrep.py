@@ -129,7 +129,10 @@ def dump_config(rules: Iterable[Rule],
 
 
 def semgrep_binary() -> str | None:
-    """semgrep next to this Python (the venv tracemark runs in) first, then on ``PATH``."""
+    """``$TRACEMARK_SEMGREP``, else semgrep next to this Python (tracemark's venv), else ``PATH``."""
+    override = os.environ.get("TRACEMARK_SEMGREP")
+    if override:
+        return override if os.path.isfile(override) and os.access(override, os.X_OK) else None
     here = Path(sys.executable).parent / "semgrep"
     if here.is_file() and os.access(here, os.X_OK):
         return str(here)
@@ -267,6 +270,8 @@ class SemgrepRun:
         self._proc: subprocess.Popen[bytes] | None = None
         self._cancelled = threading.Event()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        #: A live semgrep process was killed by :meth:`cancel`.
+        self.killed = False
 
     # -- building the command ---------------------------------------------------------------
 
@@ -293,6 +298,12 @@ class SemgrepRun:
 
     # -- running ----------------------------------------------------------------------------
 
+    @property
+    def running(self) -> bool:
+        """A semgrep process is running right now."""
+        proc = self._proc
+        return proc is not None and proc.poll() is None
+
     def cancel(self) -> None:
         """Stop the run (from any thread): its process group is killed."""
         self._cancelled.set()
@@ -300,6 +311,7 @@ class SemgrepRun:
         if proc is not None and proc.poll() is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.pid, signal.SIGKILL)
+                self.killed = True
 
     def run(self) -> SemgrepResult:
         started = time.monotonic()
