@@ -1,0 +1,12 @@
+function render(el, user) {
+  // ruleid: js-inner-html
+  el.innerHTML = "<b>" + user.name + "</b>";
+  // ruleid: js-inner-html
+  el.insertAdjacentHTML("beforeend", `<li>${user.bio}</li>`);
+  // ruleid: js-inner-html
+  document.write(user.html);
+  // ok: js-inner-html
+  el.textContent = user.name;
+  // ok: js-inner-html
+  el.innerHTML = "<hr>";
+}
