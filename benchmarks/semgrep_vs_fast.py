@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _corpus import python_source  # noqa: E402
+from _corpus import python_source
 
 LINES = 1000
 SEMGREP_RUNS = 5

@@ -12,3 +12,9 @@ def queries(bar, table, uid):
     # ok: py-sql-string-built
     greeting = f"Select your seat, {bar}"
     return sql, q, q2, q3, safe, greeting
+
+
+def constant_fstring():
+    # ok: py-sql-string-built
+    sql = f"SELECT username FROM users WHERE password = ?"
+    return sql

@@ -185,10 +185,19 @@ def scan_paths(
         result = SemgrepRun(targets, rules=engine.rules, configs=semgrep_configs,
                             timeout=semgrep_timeout, parameters=engine.parameters,
                             path_map=path_map).run()
+        by_rule: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
+        for k in findings:
+            by_rule.setdefault(k[:2], []).append(k)
         report.semgrep_reason = result.reason
         report.semgrep_warnings = result.warnings
         for item in result.findings:
             key = (item.path or "", item.rule_id, item.start.line)
+            if key not in findings:  # the same match when the ranges overlap (semgrep may
+                for other in by_rule.get(key[:2], []):  # start it at an enclosing paren)
+                    seen = findings[other]
+                    if seen.start_byte < item.end_byte and item.start_byte < seen.end_byte:
+                        key = other
+                        break
             findings.setdefault(key, item)
             engines.setdefault(key, [])
             if "semgrep" not in engines[key]:
