@@ -159,3 +159,49 @@ def test_importing_the_engine_loads_no_grammar() -> None:
             "print(sorted(m for m in sys.modules if m.startswith('tree_sitter')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "before", "after"),
+    [
+        ("py-yaml-load", "import yaml\ncfg = yaml.load(text)\n",
+         "import yaml\ncfg = yaml.safe_load(text)\n"),
+        ("py-tls-verify-disabled", "import requests\nr = requests.get(url, verify=False)\n",
+         "import requests\nr = requests.get(url)\n"),
+        ("py-flask-debug", "app.run(debug=True, port=80)\n", "app.run(port=80)\n"),
+    ],
+)
+def test_quick_fix_applies_cleanly_and_clears_the_finding(
+    engine: Engine, rule_id: str, before: str, after: str
+) -> None:
+    src = before.encode()
+    (finding,) = [f for f in engine.scan_source("python", src) if f.rule_id == rule_id]
+    fix = finding.fix
+    assert fix is not None
+    fixed = src[:fix.start_byte] + fix.replacement.encode() + src[fix.end_byte:]
+    assert fixed.decode() == after
+    assert [f for f in engine.scan_source("python", fixed) if f.rule_id == rule_id] == []
+
+
+def test_yaml_load_with_an_unsafe_loader_gets_no_ambiguous_fix(engine: Engine) -> None:
+    src = b"import yaml\ncfg = yaml.load(text, Loader=yaml.Loader)\n"
+    (finding,) = engine.scan_source("python", src)
+    assert finding.rule_id == "py-yaml-load" and finding.fix is None
+
+
+def test_rule_paths_limit_where_a_rule_applies(tmp_path) -> None:
+    from tracemark.rules.loader import load_rules
+
+    (tmp_path / "py-only-in-scripts.yaml").write_text(
+        "id: py-only-in-scripts\nmessage: print() only matters in scripts here.\nseverity: info\n"
+        "cwe: [CWE-532]\nlanguages: [python]\npaths:\n  include: ['scripts/*.py']\n"
+        "  exclude: [vendor]\nquery: |\n"
+        '  (call function: (identifier) @_f (#eq? @_f "print")) @finding\n'
+        "semgrep:\n  pattern: print(...)\n")
+    eng = Engine(load_rules([tmp_path], packaged=False))
+    src = "print('x')\n"
+    assert eng.scan_file("scripts/a.py", src)
+    assert eng.scan_file("app/a.py", src) == []
+    assert eng.scan_file("vendor/scripts/a.py", src) == []
+    chk = DocumentChecker("python", src.encode(), engine=eng, path="app/a.py")
+    assert chk.check(None) == []

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracemark.rules.engine import Engine
+from tracemark.rules.languages import for_path
 from tracemark.rules.fixtures import parse_annotations
 from tracemark.rules.loader import RuleSet
 from tracemark.rules.semgrep import run_semgrep
@@ -33,7 +34,7 @@ def engine_lines(rules: RuleSet, fixtures: dict[str, list[Path]], engine: Engine
                  timeout: float = 300.0) -> list[EngineLines]:
     """Reported lines (1-based) of both engines for every rule on each of its fixtures."""
     paths = sorted({p.resolve() for ps in fixtures.values() for p in ps})
-    result = run_semgrep(paths, rules=rules, timeout=timeout,
+    result = run_semgrep(paths, rules=rules, timeout=timeout, ignore_paths=True,
                          path_map={str(p): str(p) for p in paths})
     if result.reason:
         raise RuntimeError(result.reason)
@@ -45,7 +46,8 @@ def engine_lines(rules: RuleSet, fixtures: dict[str, list[Path]], engine: Engine
     for rule in rules:
         for fx in fixtures.get(rule.id, []):
             text = fx.read_text(encoding="utf-8")
-            fast = {f.start.line + 1 for f in engine.scan_file(fx, text) if f.rule_id == rule.id}
+            fast = {f.start.line + 1 for f in engine.scan_source(
+                for_path(fx).name, text.encode("utf-8"), str(fx)) if f.rule_id == rule.id}
             ann = parse_annotations(text)
             allowed = ann.lines(rule.id, "todoruleid", "todook") if rule.known_difference \
                 else set()

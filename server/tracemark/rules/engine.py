@@ -234,7 +234,19 @@ class Engine:
             source = text.encode("utf-8", "surrogatepass")
         else:
             source = text
-        return self.scan_source(spec.name, source, os.fspath(path))
+        found = self.scan_source(spec.name, source, os.fspath(path))
+        return self.filter_paths(found, os.fspath(path))
+
+    def filter_paths(self, findings: list[Finding], path: str | None) -> list[Finding]:
+        """Drop findings of rules whose ``paths:`` do not cover ``path``."""
+        if path is None:
+            return findings
+        out = []
+        for f in findings:
+            rule = self.rules.get(f.rule_id)
+            if rule is None or rule.paths is None or rule.paths.applies_to(path):
+                out.append(f)
+        return out
 
     def checker(self, language: str, source: bytes, path: str | None = None
                 ) -> DocumentChecker:
@@ -369,7 +381,7 @@ class DocumentChecker:
                 found = self.pack.findings(self.tree.root_node, ctx, self.path)
                 self._cache[ctx] = found
                 self.runs += 1
-            for f in found:
+            for f in self.engine.filter_paths(found, self.path):
                 if any(f.start_byte < e and s < max(f.end_byte, f.start_byte + 1)
                        for s, e in wanted):
                     out[(f.rule_id, f.start_byte, f.end_byte)] = f

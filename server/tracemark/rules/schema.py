@@ -74,12 +74,31 @@ class Parameter(BaseModel):
 
 
 class Paths(BaseModel):
-    """File globs a rule is limited to (``.github/workflows/*.yml``); fixtures ignore them."""
+    """File globs a rule is limited to (``.github/workflows/*.yml``); fixtures ignore them.
+
+    A glob without ``/`` matches any path component (``tests`` excludes every ``tests/``
+    folder); one with ``/`` matches the end of the path (``.github/workflows/*.yml``).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+
+    def applies_to(self, path: str) -> bool:
+        posix = path.replace("\\", "/")
+        if self.include and not any(_glob_hit(posix, g) for g in self.include):
+            return False
+        return not any(_glob_hit(posix, g) for g in self.exclude)
+
+
+def _glob_hit(path: str, glob: str) -> bool:
+    from fnmatch import fnmatchcase
+
+    glob = glob.strip("/")
+    if "/" not in glob:
+        return any(fnmatchcase(part, glob) for part in path.split("/"))
+    return fnmatchcase(path, glob) or fnmatchcase(path, "*/" + glob)
 
 
 class Rule(BaseModel):

@@ -85,8 +85,12 @@ def _expand(value: Any, params: dict[str, Any]) -> Any:
     return value
 
 
-def semgrep_rule(rule: Rule, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The semgrep rule for ``rule`` (same id, message, severity; CWE in metadata)."""
+def semgrep_rule(rule: Rule, parameters: dict[str, Any] | None = None, *,
+                 ignore_paths: bool = False) -> dict[str, Any]:
+    """The semgrep rule for ``rule`` (same id, message, severity; CWE in metadata).
+
+    ``ignore_paths`` drops path limits (fixtures live beside the rule, not in ``.github/``).
+    """
     body = _expand(copy.deepcopy(rule.semgrep), rule.parameter_values(parameters))
     out: dict[str, Any] = {
         "id": rule.id,
@@ -109,20 +113,23 @@ def semgrep_rule(rule: Rule, parameters: dict[str, Any] | None = None) -> dict[s
         if paths:
             out["paths"] = paths
     out.update(body)
+    if ignore_paths:
+        out.pop("paths", None)
     return out
 
 
-def export_config(rules: Iterable[Rule],
-                  parameters: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+def export_config(rules: Iterable[Rule], parameters: dict[str, dict[str, Any]] | None = None,
+                  *, ignore_paths: bool = False) -> dict[str, Any]:
     params = parameters or {}
-    return {"rules": [semgrep_rule(r, params.get(r.id)) for r in rules]}
+    return {"rules": [semgrep_rule(r, params.get(r.id), ignore_paths=ignore_paths)
+                      for r in rules]}
 
 
-def dump_config(rules: Iterable[Rule],
-                parameters: dict[str, dict[str, Any]] | None = None) -> str:
+def dump_config(rules: Iterable[Rule], parameters: dict[str, dict[str, Any]] | None = None,
+                *, ignore_paths: bool = False) -> str:
     header = "# semgrep config exported by `tracemark rules export-semgrep`; do not edit.\n"
-    return header + yaml.safe_dump(export_config(rules, parameters), sort_keys=False,
-                                   allow_unicode=True, width=100)
+    return header + yaml.safe_dump(export_config(rules, parameters, ignore_paths=ignore_paths),
+                                   sort_keys=False, allow_unicode=True, width=100)
 
 
 # -- running ----------------------------------------------------------------------------------
@@ -258,7 +265,8 @@ class SemgrepRun:
                  rules: RuleSet | None = None, configs: Sequence[str | os.PathLike[str]] = (),
                  include_pack: bool = True, timeout: float = DEFAULT_TIMEOUT,
                  parameters: dict[str, dict[str, Any]] | None = None,
-                 path_map: dict[str, str] | None = None, experimental: bool = True) -> None:
+                 path_map: dict[str, str] | None = None, experimental: bool = True,
+                 ignore_paths: bool = False) -> None:
         self.targets = [os.fspath(t) for t in targets]
         self.rules = rules if rules is not None else default_rules()
         self.configs = [os.fspath(c) for c in configs]
@@ -267,6 +275,7 @@ class SemgrepRun:
         self.parameters = parameters
         self.path_map = path_map
         self.experimental = experimental
+        self.ignore_paths = ignore_paths
         self._proc: subprocess.Popen[bytes] | None = None
         self._cancelled = threading.Event()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -286,7 +295,8 @@ class SemgrepRun:
         if self.include_pack and len(self.rules):
             self._tmp = tempfile.TemporaryDirectory(prefix="tracemark-semgrep-")
             pack = Path(self._tmp.name) / "tracemark-pack.yaml"
-            pack.write_text(dump_config(self.rules, self.parameters), encoding="utf-8")
+            pack.write_text(dump_config(self.rules, self.parameters,
+                                        ignore_paths=self.ignore_paths), encoding="utf-8")
             configs.insert(0, str(pack))
         if not configs:
             return [], "no semgrep rules to run"
@@ -461,7 +471,8 @@ def rule_test(rules: Iterable[Rule], fixtures: dict[str, list[Path]],
         root = Path(tmp)
         for rule in rules:
             (root / f"{rule.id}.yaml").write_text(
-                yaml.safe_dump({"rules": [semgrep_rule(rule)]}, sort_keys=False),
+                yaml.safe_dump({"rules": [semgrep_rule(rule, ignore_paths=True)]},
+                               sort_keys=False),
                 encoding="utf-8")
             for f in fixtures.get(rule.id, []):
                 shutil.copyfile(f, root / f.name)
