@@ -128,3 +128,33 @@ def test_parameters_are_validated_and_overridable(tmp_path: Path) -> None:
     broken = Engine(rules, parameters={"py-test-eval": {"nope": 1}})
     assert broken.scan_file("a.py", src) == []
     assert "has no parameter 'nope'" in broken.errors[0].reason
+
+
+def test_packaged_rules_dir_in_wheel_and_checkout_layouts(tmp_path: Path) -> None:
+    wheel_pkg = tmp_path / "site-packages" / "tracemark"
+    (wheel_pkg / "_rules" / "python").mkdir(parents=True)
+    assert packaged_rules_dir(wheel_pkg) == wheel_pkg / "_rules"
+    checkout_pkg = tmp_path / "repo" / "server" / "tracemark"
+    checkout_pkg.mkdir(parents=True)
+    (tmp_path / "repo" / "rules").mkdir()
+    assert packaged_rules_dir(checkout_pkg) == tmp_path / "repo" / "rules"
+    with pytest.raises(FileNotFoundError):
+        packaged_rules_dir(tmp_path / "nowhere" / "tracemark")
+
+
+def test_wheel_ships_the_rules_as_tracemark_rules(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                           "-q", "-w", str(tmp_path), str(root)], capture_output=True, text=True)
+    if proc.returncode != 0 and "hatchling" in proc.stderr:
+        pytest.skip("hatchling is not installed for an offline wheel build")
+    assert proc.returncode == 0, proc.stderr
+    (wheel,) = tmp_path.glob("tracemark-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "tracemark/_rules/python/py-eval-injection.yaml" in names
+    assert "tracemark/_rules/python/py-eval-injection.py" in names
+    assert "tracemark/rules/loader.py" in names

@@ -85,9 +85,13 @@ class RuleSet:
         return self
 
 
-def packaged_rules_dir() -> Path:
-    """The rules shipped with tracemark, in a wheel (``tracemark/_rules``) or a checkout."""
-    package = Path(__file__).resolve().parent.parent
+def packaged_rules_dir(package: Path | None = None) -> Path:
+    """The rules shipped with tracemark, in a wheel (``tracemark/_rules``) or a checkout.
+
+    A wheel force-includes the repository's ``rules/`` as ``tracemark/_rules``; an editable
+    install or a source checkout has them at ``<repo>/rules`` beside ``server/tracemark``.
+    """
+    package = package or Path(__file__).resolve().parent.parent
     for candidate in (package / "_rules", package.parent.parent / "rules"):
         if candidate.is_dir():
             return candidate
