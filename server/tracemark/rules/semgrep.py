@@ -343,6 +343,16 @@ class SemgrepRun:
                     result.reason = f"semgrep timed out after {self.timeout:.0f} s"
                     break
                 part = self._parse(out, err, code)
+                if part.reason and "--experimental" in cmd and not self._cancelled.is_set():
+                    # osemgrep does not handle every rule feature a user config may use:
+                    # fall back once to the classic engine for this batch.
+                    classic = [a for a in cmd if a != "--experimental"]
+                    remaining = self.timeout - (time.monotonic() - started)
+                    out, err, code, timed_out = self._exec(classic, remaining)
+                    if timed_out:
+                        result.reason = f"semgrep timed out after {self.timeout:.0f} s"
+                        break
+                    part = self._parse(out, err, code)
                 result.findings += part.findings
                 result.warnings += part.warnings
                 if part.reason:
