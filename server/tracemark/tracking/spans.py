@@ -11,7 +11,8 @@ These are the rules of tracking, in one place:
 - marking a range overrides whatever covered it, without touching the text.
 
 Adjacent spans are never merged: each span is one claim, and merging two would make a later
-insertion between them look like an edit inside one.
+insertion between them look like an edit inside one. The two sides of a deletion inside one span
+stay one claim.
 """
 
 from __future__ import annotations
@@ -64,15 +65,27 @@ def apply_edit(
             insert_at = len(out)
             if b > end:
                 ra, rb = end + delta, b + delta
-                if rb > hi > ra:
-                    out.append(_new(start=ra, end=hi, origin=mod))
-                    out.append(_new(start=hi, end=rb, origin=sp.origin))
-                else:
-                    out.append(_new(start=ra, end=rb, origin=mod))
+                mid = min(hi, rb) if rb > hi > ra else rb
+                _append_piece(out, ra, mid, mod)
+                if mid < rb:
+                    out.append(_new(start=mid, end=rb, origin=sp.origin))
     if origin is not None and inserted > 0:
         new = _new(start=start, end=start + inserted, origin=origin)
         out.insert(len(out) if insert_at is None else insert_at, new)
     return out
+
+
+def _append_piece(out: list[Span], start: int, end: int, origin: Origin) -> None:
+    """Append ``[start, end)``; re-join it to the piece before when both are one claim.
+
+    A deletion inside a span leaves its two sides touching: they are still the one claim they
+    were (the same ``origin`` object), so a later edit to either side touches both.
+    """
+    prev = out[-1] if out else None
+    if prev is not None and prev.end == start and prev.origin is origin:
+        out[-1] = _new(start=prev.start, end=end, origin=origin)
+    else:
+        out.append(_new(start=start, end=end, origin=origin))
 
 
 def _cut(spans: Sequence[Span], start: int, end: int) -> tuple[list[Span], list[Span], list[Span]]:
