@@ -89,6 +89,19 @@ def _merge_heads(repo) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip()]
 
 
+def rebase_squashing(repo) -> bool:
+    """An interactive rebase is squashing or fixing up into the previous commit right now."""
+    action = os.environ.get("GIT_REFLOG_ACTION", "")
+    if action.startswith("rebase") and ("squash" in action or "fixup" in action):
+        return True
+    try:
+        done = (repo.git_dir / "rebase-merge" / "done").read_text().splitlines()
+    except OSError:
+        return False
+    last = [ln for ln in done if ln.strip() and not ln.startswith("#")]
+    return bool(last) and last[-1].split()[0] in ("fixup", "f", "squash", "s")
+
+
 # -- attesting -------------------------------------------------------------------------------
 
 
@@ -285,8 +298,7 @@ def main(argv: list[str]) -> int:
         if hook == "prepare-commit-msg" and args:
             repo = _repo()
             write_state(repo, args[1] if len(args) > 1 else "", args[2] if len(args) > 2 else "")
-            action = os.environ.get("GIT_REFLOG_ACTION", "")
-            if action.startswith("rebase") and ("squash" in action or "fixup" in action):
+            if rebase_squashing(repo):
                 # The sequencer runs no commit-msg: attest now (it amends the previous pick).
                 return _attest_or_warn(Path(args[0]), amend=True)
             return 0
