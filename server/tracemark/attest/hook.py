@@ -193,7 +193,7 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
                                     errors="surrogateescape")
         return None
     payload = record.canonical()
-    signature = sign(repo, config, payload, record)
+    signature = sign(repo, config, payload, record, staged.ai_digests)
     new_text = remove_lines(text, drop) if drop else text
     present = {a.strip() for a in parse_message(new_text).assisted_by}
     trailers = [(ASSISTED_BY, label) for label in record.assisted_by() if label not in present]
@@ -210,7 +210,8 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
     return f"attested: no AI lines among {sum(f.added for f in record.files)} added, signed"
 
 
-def sign(repo, config, payload: bytes, record) -> str:
+def sign(repo, config, payload: bytes, record, ai_digests: dict[str, str] | None = None
+         ) -> str:
     """The signature trailer value (without ``v1``) from the configured signer."""
     from tracemark.attest.signers import SigningError
 
@@ -225,7 +226,7 @@ def sign(repo, config, payload: bytes, record) -> str:
     if config.signer == "sigstore":
         from tracemark.attest.signers import sigstore
 
-        return sigstore.sign(repo, payload, record, config)
+        return sigstore.sign(repo, payload, record, config, ai_digests)
     raise SigningError(f"tracemark.signer={config.signer!r}: expected ssh, sigstore or none")
 
 

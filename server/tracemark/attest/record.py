@@ -11,12 +11,20 @@ lets verification refuse a record copied onto another commit.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from tracemark.attest.changes import FileChange, read_blobs, staged_changes
-from tracemark.attest.lines import SHORT, added_digest, files_digest, line_hash, range_digest
+from tracemark.attest.lines import (
+    SHORT,
+    added_digest,
+    bare,
+    files_digest,
+    line_hash,
+    range_digest,
+)
 from tracemark.attest.scan_summary import ScanInput, summarize
 from tracemark.gitutil import Repo
 from tracemark.model import (
@@ -41,6 +49,8 @@ class StagedRecord:
     changes: dict[str, FileChange]
     ai_lines: int = 0
     notes: list[str] = field(default_factory=list)
+    #: path → SHA-256 (hex) of the file's AI lines in order: in-toto subjects for Sigstore.
+    ai_digests: dict[str, str] = field(default_factory=dict)
 
 
 def _ai_lines_of(
@@ -155,7 +165,16 @@ def build_record(
     )
     if len(record.canonical()) > compact_threshold:
         record = compact(record, bodies)
-    return StagedRecord(record=record, changes=changes, ai_lines=ai_total, notes=notes)
+    digests = {}
+    for f in record.files:
+        h = hashlib.sha256()
+        for r in f.ranges:
+            for line in bodies.get((f.path, r.start), []):
+                h.update(bare(line) + b"\n")
+        if f.ranges:
+            digests[f.path] = h.hexdigest()
+    return StagedRecord(record=record, changes=changes, ai_lines=ai_total, notes=notes,
+                        ai_digests=digests)
 
 
 def compact(record: ProvenanceRecord, bodies: Mapping[tuple[str, int], list[bytes]]
