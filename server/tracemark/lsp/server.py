@@ -299,13 +299,14 @@ def create_server() -> TracemarkServer:
         inlay_hints,
         persistence,
         provenance,
+        rules_fast,
         spans_notify,
         sync,
     )
 
     server = TracemarkServer()
     for module in (configuration, sync, capture, persistence, spans_notify, diagnostics,
-                   hover, code_lens, inlay_hints, provenance, code_actions):
+                   rules_fast, hover, code_lens, inlay_hints, provenance, code_actions):
         feature = module.register(server)
         server.features[module.__name__.rsplit(".", 1)[-1]] = feature
     return server
