@@ -300,13 +300,15 @@ def create_server() -> TracemarkServer:
         persistence,
         provenance,
         rules_fast,
+        semgrep_tier,
         spans_notify,
         sync,
     )
 
     server = TracemarkServer()
     for module in (configuration, sync, capture, persistence, spans_notify, diagnostics,
-                   rules_fast, hover, code_lens, inlay_hints, provenance, code_actions):
+                   rules_fast, semgrep_tier,
+                   hover, code_lens, inlay_hints, provenance, code_actions):
         feature = module.register(server)
         server.features[module.__name__.rsplit(".", 1)[-1]] = feature
     return server
