@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from support import git
 from tracemark.demo import DemoContext, s10_record, s30_scan, s40_commit
+
+from support import git
 
 
 def test_commit_demo_step_prints_trailers_and_verifies(tmp_path: Path,

@@ -11,12 +11,12 @@ import zlib
 from pathlib import Path
 
 import pytest
+from attest_support import APP, Keys, commit, mark, message, verify, write
 
 from tracemark.attest.lines import b64, unb64
 from tracemark.attest.trailers import fold, parse_message
 from tracemark.model import CommitStatus
 
-from attest_support import APP, Keys, commit, mark, message, verify, write
 from support import git
 
 
