@@ -189,7 +189,8 @@ def main() -> int:
         home = tmp / "home"
         home.mkdir()
         env = {**os.environ, "HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
-               "PYDANTIC_DISABLE_PLUGINS": "__all__", "GIT_EDITOR": "true"}
+               "PYDANTIC_DISABLE_PLUGINS": "__all__", "GIT_EDITOR": "true",
+               "XDG_CACHE_HOME": str(home / ".cache")}
         for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
             env.pop(var, None)
         key = tmp / "key"
@@ -200,7 +201,7 @@ def main() -> int:
         n = args.repeats
         time_hook(ai, env, 2)  # warm the rules cache and the page cache
         time_hook(human, env, 2)
-        cache = ai / ".git" / "tracemark" / "cache"
+        cache = home / ".cache" / "tracemark"
         rows = {
             "commit-msg, 50 files, 100 AI ranges, ssh": time_hook(ai, env, n),
             "commit-msg, 50 files, no AI line, ssh": time_hook(human, env, n),
