@@ -130,6 +130,11 @@ def test_interactive_rebase_reorder_keeps_every_commit_verifiable(arepo: Path, t
     assert commits["A: ai block"] != a
     assert verify(arepo, commits["C: other"]).status is CommitStatus.AI_ATTESTED
     assert verify(arepo, commits["B: human header"]).status is CommitStatus.HUMAN_ATTESTED
+    # The gate's view: the whole range, oldest first.
+    from tracemark.attest import verify_range
+
+    assert [v.status for v in verify_range(arepo, "HEAD~3..HEAD")] == [
+        CommitStatus.AI_ATTESTED, CommitStatus.HUMAN_ATTESTED, CommitStatus.AI_ATTESTED]
 
 
 def test_interactive_rebase_drop_keeps_the_rest_verifiable(arepo: Path, tmp_path: Path):

@@ -231,14 +231,14 @@ def sign(repo, config, payload: bytes, record, ai_digests: dict[str, str] | None
     raise SigningError(f"tracemark.signer={config.signer!r}: expected ssh, sigstore or none")
 
 
-def _attest_or_warn(message_file: Path, *, amend: bool) -> int:
+def _attest_or_warn(message_file: Path, *, amend: bool, repo=None) -> int:
     from tracemark.attest.signers import SigningError
 
     fail_closed = False
     try:
         from tracemark.attest.config import load_config
 
-        repo = _repo()
+        repo = repo or _repo()
         config = load_config(repo.root)
         fail_closed = config.fail_closed
         summary = attest_message(message_file, amend=amend, repo=repo, config=config)
@@ -297,13 +297,13 @@ def main(argv: list[str]) -> int:
             repo = _repo()
             state = read_state(repo)
             amend = state.get("source") == "commit" and state.get("sha") == "HEAD"
-            return _attest_or_warn(Path(args[0]), amend=amend)
+            return _attest_or_warn(Path(args[0]), amend=amend, repo=repo)
         if hook == "prepare-commit-msg" and args:
             repo = _repo()
             write_state(repo, args[1] if len(args) > 1 else "", args[2] if len(args) > 2 else "")
             if rebase_squashing(repo):
                 # The sequencer runs no commit-msg: attest now (it amends the previous pick).
-                return _attest_or_warn(Path(args[0]), amend=True)
+                return _attest_or_warn(Path(args[0]), amend=True, repo=repo)
             return 0
         if hook == "post-commit":
             clear_state(_repo())
