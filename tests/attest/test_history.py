@@ -75,6 +75,17 @@ def test_amend_without_changes_does_not_duplicate_the_record(arepo: Path):
     assert len(verify(arepo).records) == 1
 
 
+def test_amend_of_a_human_commit_with_more_human_lines_stays_human_attested(arepo: Path):
+    write(arepo, "notes.txt", "one\n")
+    git(arepo, "add", "notes.txt")
+    commit(arepo, "-m", "notes")
+    write(arepo, "notes.txt", "one\ntwo\n")
+    commit(arepo, "-a", "--amend", "--no-edit")
+    result = verify(arepo)
+    assert result.status is CommitStatus.HUMAN_ATTESTED, result.reasons
+    assert len(result.records) == 1 and not result.notes
+
+
 def test_amend_that_edits_an_ai_line_re_attests_from_the_ledger(arepo: Path):
     _ai_commit(arepo, "app.py", APP, "8-10", "copilot", "app")
     write(arepo, "app.py", APP.replace("    data = open(path).read()",

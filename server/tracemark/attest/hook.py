@@ -174,6 +174,9 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
                     continue
                 b = bind(carried, content)
                 ai_paths = {f.path for f in carried.files if f.ranges}
+                if not ai_paths and not b.human_bound:
+                    drop.append(rt.lines)  # a human record of other content: re-attested
+                    continue
                 if b.changed and ledger is not None and all(ledger.knows(p) for p in ai_paths):
                     drop.append(rt.lines)  # superseded: the ledger re-attests these files
                     continue
