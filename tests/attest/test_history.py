@@ -67,6 +67,25 @@ def test_amend_adding_ai_lines_keeps_the_old_record_and_adds_one(arepo: Path):
     assert sorted(result.assisted_by) == ["copilot", "cursor"]
 
 
+def test_amend_with_a_new_message_m_still_compares_with_the_parent(arepo: Path):
+    """``--amend -m`` makes prepare-commit-msg say ``message``, not ``commit HEAD``."""
+    _ai_commit(arepo, "app.py", APP, "8-10", "copilot", "app")
+    commit(arepo, "--amend", "-m", "app, reworded")
+    result = verify(arepo)
+    assert message(arepo).startswith("app, reworded\n\nAssisted-by: copilot")
+    assert result.status is CommitStatus.AI_ATTESTED, result.reasons
+    assert ai_spans(result) == [("app.py", 8, 10, "copilot", None)]
+    # The same through a git worktree (its own git dir, the common hooks).
+    wt = arepo.parent / "wt"
+    git(arepo, "worktree", "add", "-q", "-b", "wt", str(wt))
+    write(wt, "w.py", "def w():\n    return 3\n")
+    mark(wt, "w.py", "1-2", "cursor", None)
+    git(wt, "add", "w.py")
+    commit(wt, "-m", "in a worktree")
+    commit(wt, "--amen", "-m", "in a worktree, amended")  # git takes abbreviations
+    assert ai_spans(verify(wt)) == [("w.py", 1, 2, "cursor", None)]
+
+
 def test_amend_without_changes_does_not_duplicate_the_record(arepo: Path):
     _ai_commit(arepo, "app.py", APP, "8-10", "copilot", "app")
     before = message(arepo)

@@ -74,6 +74,44 @@ def clear_state(repo) -> None:
         _state_path(repo).unlink()
 
 
+def _git_args(pid: str) -> list[str]:
+    """The command line of the git process running this hook (``/proc``, else ``ps``)."""
+    if not pid.isdigit():
+        return []
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        return [a.decode("utf-8", "replace") for a in raw.split(b"\0") if a]
+    except OSError:
+        pass
+    import subprocess
+
+    try:
+        proc = subprocess.run(["ps", "-o", "args=", "-p", pid], capture_output=True, text=True,
+                              timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return proc.stdout.split()
+
+
+def is_amend(state: dict) -> bool:
+    """Whether the commit being made replaces HEAD (``git commit --amend``).
+
+    The git process's own arguments settle it (git accepts unambiguous abbreviations such as
+    ``--amen``). Without them, ``prepare-commit-msg``'s ``commit HEAD`` is the sign (it says
+    ``message`` instead when ``-m``/``-F`` gave the message, and ``commit HEAD`` also for
+    ``-C HEAD``, which is why the arguments come first).
+    """
+    args = _git_args(_git_pid())
+    if args and "git" in Path(args[0]).name:  # not when another hook runner sits between
+        for arg in args[1:]:
+            if arg == "--":
+                break
+            if len(arg) >= 4 and "--amend".startswith(arg):
+                return True
+        return False
+    return state.get("source") == "commit" and state.get("sha") == "HEAD"
+
+
 def _rev(root: Path, rev: str) -> str | None:
     from tracemark.gitutil import git
 
@@ -298,9 +336,7 @@ def main(argv: list[str]) -> int:
     try:
         if hook == "commit-msg" and args:
             repo = _repo()
-            state = read_state(repo)
-            amend = state.get("source") == "commit" and state.get("sha") == "HEAD"
-            return _attest_or_warn(Path(args[0]), amend=amend, repo=repo)
+            return _attest_or_warn(Path(args[0]), amend=is_amend(read_state(repo)), repo=repo)
         if hook == "prepare-commit-msg" and args:
             repo = _repo()
             write_state(repo, args[1] if len(args) > 1 else "", args[2] if len(args) > 2 else "")
