@@ -9,8 +9,8 @@ named by ``--log`` (one JSON object per line).
 
 For proxy tests it can also: keep documents with full-text sync (``--full-sync``), answer
 ``double.documentText`` with its view of a document, ask the editor for its ``double`` settings
-after ``initialized`` (logged), and exit in the middle of a completion request
-(``--crash-on-completion``).
+after ``initialized`` (logged), publish a diagnostic of its own (``--lint``), and exit in the
+middle of a completion request (``--crash-on-completion``).
 
 Run: ``python completion_double.py [--log FILE] [--no-command] [--full-sync]``.
 """
@@ -34,7 +34,7 @@ TEXT_COMMAND = "double.documentText"
 
 
 def build(log: Path | None, with_command: bool, *, full_sync: bool = False,
-          crash: bool = False) -> LanguageServer:
+          crash: bool = False, lint: bool = False) -> LanguageServer:
     kind = types.TextDocumentSyncKind.Full if full_sync else types.TextDocumentSyncKind.Incremental
     server = LanguageServer("completion-double", "1.0", text_document_sync_kind=kind)
     counter = {"n": 0}
@@ -76,6 +76,25 @@ def build(log: Path | None, with_command: bool, *, full_sync: bool = False,
         return types.InlineCompletionList(items=[types.InlineCompletionItem(
             insert_text=COMPLETION, range=types.Range(start=pos, end=pos), command=command)])
 
+    if lint:
+        # Publishes its own diagnostic for every open document, so proxy mode can be shown to
+        # merge both servers' diagnostics rather than let one replace the other.
+        def publish(uri: str) -> None:
+            server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=[types.Diagnostic(
+                    range=types.Range(start=types.Position(line=0, character=0),
+                                      end=types.Position(line=0, character=1)),
+                    message="from the double", source="double",
+                    severity=types.DiagnosticSeverity.Information)]))
+
+        @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+        def opened(params: types.DidOpenTextDocumentParams) -> None:
+            publish(params.text_document.uri)
+
+        @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+        def changed(params: types.DidChangeTextDocumentParams) -> None:
+            publish(params.text_document.uri)
+
     @server.command(ACCEPT_COMMAND)
     def accepted(ls: LanguageServer, *args: Any) -> dict[str, object]:
         record({"command": ACCEPT_COMMAND, "arguments": list(args)})
@@ -95,9 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--full-sync", action="store_true", help="ask for full-text document sync")
     p.add_argument("--crash-on-completion", action="store_true",
                    help="exit when asked for a completion")
+    p.add_argument("--lint", action="store_true", help="publish a diagnostic per document")
     args = p.parse_args(argv)
     build(args.log, not args.no_command, full_sync=args.full_sync,
-          crash=args.crash_on_completion).start_io()
+          crash=args.crash_on_completion, lint=args.lint).start_io()
     return 0
 
 

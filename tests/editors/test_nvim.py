@@ -3,8 +3,9 @@
 The AI completion double (a real LSP server) offers insecure code; the user accepts it with
 ``vim.lsp.inline_completion.get()`` on <Tab> as Neovim's docs suggest. With the plugin
 (``require('tracemark').setup{}``) and through proxy mode with no plugin, the accepted code
-becomes an AI span (tool from the completion server), edits above shift it, ``:w`` records it in
-the ledger (``tracemark blame --json``).
+becomes an AI span (tool from the completion server) with the rule's diagnostic in
+``vim.diagnostic``, edits above shift both, ``:w`` records the span in the ledger
+(``tracemark blame --json``).
 """
 
 from __future__ import annotations
@@ -77,6 +78,15 @@ vim.keymap.set('i', '<Tab>', function()
 end, {{ expr = true }})
 """
 
+# The rule's diagnostic in vim.diagnostic: {row, source, severity} of py-subprocess-shell.
+DIAGNOSTIC = """(function()
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    if d.code == 'py-subprocess-shell' then
+      return { d.lnum, d.source, d.severity, d.message }
+    end
+  end
+end)()"""
+
 GHOST = ("#vim.api.nvim_buf_get_extmarks(0, vim.api.nvim_get_namespaces()"
          "['nvim.lsp.inline_completion'] or -1, 0, -1, {}) > 0")
 
@@ -128,7 +138,9 @@ def test_nvim_plugin_accepted_completion_becomes_ai_span_shifts_and_is_saved(
         repo: Path, tmp_path: Path) -> None:
     """Neovim plugin: an accepted inline completion (vim.lsp.inline_completion.get on 0.12)
     becomes an exact AI span with the completion server's name as tool, shown as signs in the
-    sign column; a line added above shifts span and signs; ``:w`` keeps it in the ledger; the
+    sign column, and its insecure line gets the rule's diagnostic (py-subprocess-shell) in
+    vim.diagnostic; a line added above shifts span, signs and diagnostic; ``:w`` keeps the span
+    in the ledger; the
     completion server's own item command still runs; ``:Tracemark stats`` counts it."""
     (repo / "app.py").write_text(SOURCE)
     log = tmp_path / "double.log"
@@ -145,6 +157,9 @@ def test_nvim_plugin_accepted_completion_becomes_ai_span_shifts_and_is_saved(
         assert spans[0]["range"]["start"] == {"line": 2, "character": 0}
         assert spans[0]["range"]["end"]["line"] == 3
         assert nv.lua(f"return {SIGNS}") == [2, 3], "signs on the two AI lines"
+        lnum, source, severity, message = nv.wait(DIAGNOSTIC, "the rule's diagnostic")
+        assert (lnum, source, severity) == (3, "tracemark", 1), "error on the shell=True line"
+        assert "CWE-78" in message
         assert nv.lua("return require('tracemark').statusline()") == "AI 50%"
         # The completion server's own command ran too (Neovim's default accept behaviour).
         assert [e["command"] for e in read_log(log) if "command" in e] == ["double.accepted"]
@@ -154,6 +169,7 @@ def test_nvim_plugin_accepted_completion_becomes_ai_span_shifts_and_is_saved(
         nv.wait(f"(function() local s = {PLUGIN_SPANS}; return s and s[1] and "
                 "s[1].range.start.line == 3 end)()", "the span to move down one line")
         assert nv.lua(f"return {SIGNS}") == [3, 4]
+        nv.wait(f"({DIAGNOSTIC} or {{}})[1] == 4", "the diagnostic to move down one line")
         stats = nv.nvim.command_output("Tracemark stats")
         assert stats.startswith("AI 40%: 2 of 5 lines") and "completion-double 2" in stats
 
@@ -168,7 +184,8 @@ def test_nvim_proxy_mode_without_plugin_records_the_accepted_completion(
         repo: Path, tmp_path: Path) -> None:
     """Proxy mode with no plugin: plain ``vim.lsp`` pointed at ``tracemark serve --wrap
     <completion server>``; Neovim runs the item's command after inserting it, which tells
-    tracemark exactly what was accepted; edits above shift the span; ``:w`` records it; the
+    tracemark exactly what was accepted; the rule's diagnostic reaches vim.diagnostic; edits
+    above shift span and diagnostic; ``:w`` records the span; the
     completion server's original command runs (through the proxy)."""
     (repo / "app.py").write_text(SOURCE)
     log = tmp_path / "double.log"
@@ -183,10 +200,13 @@ def test_nvim_proxy_mode_without_plugin_records_the_accepted_completion(
         assert span["confidence"] == "exact"
         assert span["range"]["start"] == {"line": 2, "character": 0}
         assert [e["command"] for e in read_log(log) if "command" in e] == ["double.accepted"]
+        lnum, source, severity, _ = nv.wait(DIAGNOSTIC, "the rule's diagnostic via the proxy")
+        assert (lnum, source, severity) == (3, "tracemark", 1)
 
         nv.input("ggO# header<Esc>")
         nv.wait(f"(function() local s = {last}; return s and s.range.start.line == 3 end)()",
                 "the span to move down one line")
+        nv.wait(f"({DIAGNOSTIC} or {{}})[1] == 4", "the diagnostic to move down one line")
         nv.command("write")
         lines = _blame(repo, "app.py", lambda ls: len(ls) >= 5 and ls[3]["kind"] == "ai")
     assert _kinds(lines)[3:5] == [("ai", "completion-double")] * 2

@@ -90,11 +90,12 @@ async def test_proxy_accepted_completion_is_marked_ai_exactly_and_original_comma
         repo: Path, double_log: Path) -> None:
     """Proxy mode, exact capture with no plugin: the item's command is tracemark's; running it
     marks the inserted lines ``ai`` (tool from the wrapped server), runs the original command on
-    the wrapped server (its answer comes back), and ``didSave`` puts the span in the ledger."""
+    the wrapped server (its answer comes back); the rule's diagnostic and the wrapped server's
+    own are published together; ``didSave`` puts the span in the ledger."""
     path = repo / "app.py"
     path.write_text(SOURCE)
     uri = path.as_uri()
-    async with proxied_client(repo, double_command(double_log)) as (client, rec, _):
+    async with proxied_client(repo, double_command(double_log, "--lint")) as (client, rec, _):
         _open(client, uri, SOURCE)
         item = await _complete(client, uri, 2, 0)
         assert item.insert_text == COMPLETION
@@ -109,6 +110,12 @@ async def test_proxy_accepted_completion_is_marked_ai_exactly_and_original_comma
         assert span["confidence"] == "exact"
         assert span["range"] == {"start": {"line": 2, "character": 0},
                                  "end": {"line": 3, "character": 42}}
+        # Both servers' diagnostics for the document, merged: the double's and the rule's.
+        diagnostics = await _diagnostics_until(client, uri, lambda ds: {
+            (d.source, d.code) for d in ds} >= {("double", None),
+                                               ("tracemark", "py-subprocess-shell")})
+        rule = next(d for d in diagnostics if d.code == "py-subprocess-shell")
+        assert rule.range.start.line == 3
         executed = [e for e in read_log(double_log) if "command" in e]
         assert executed and executed[0]["command"] == "double.accepted"
         assert executed[0]["arguments"][0]["uri"] == uri
@@ -120,6 +127,19 @@ async def test_proxy_accepted_completion_is_marked_ai_exactly_and_original_comma
     kinds = [(e["line"], e["kind"], e.get("tool")) for e in blame]
     assert kinds[2:4] == [(3, "ai", "completion-double"), (4, "ai", "completion-double")]
     assert blame[0]["kind"] != "ai"
+
+
+async def _diagnostics_until(client: Any, uri: str, check: Any, timeout: float = 15.0
+                             ) -> list[types.Diagnostic]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        got = list(client.diagnostics.get(uri, []))
+        if check(got):
+            return got
+        if loop.time() > deadline:
+            raise AssertionError(f"diagnostics never matched: {got}")
+        await asyncio.sleep(0.05)
 
 
 async def _blame_until(repo: Path, rel: str, check: Any, timeout: float = 15.0

@@ -812,6 +812,9 @@ async def serve_proxy(command: list[str], *, tool: str | None = None,
             await proxy.from_client(msg)
             if proxy.done.is_set():
                 return
+            # Reading buffered input does not yield: let the servers' own tasks (ledger
+            # restores, diagnostics) run between messages, as pygls' own reader does.
+            await asyncio.sleep(0)
 
     try:
         await pump()
