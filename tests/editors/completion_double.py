@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="exit when asked for a completion")
     p.add_argument("--lint", action="store_true", help="publish a diagnostic per document")
     args = p.parse_args(argv)
+    if args.log is not None:
+        with args.log.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"started": os.getpid()}) + "\n")
     build(args.log, not args.no_command, full_sync=args.full_sync,
           crash=args.crash_on_completion, lint=args.lint).start_io()
     return 0

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -265,3 +268,43 @@ def test_serve_wrap_unknown_command_is_a_one_line_usage_error(repo: Path) -> Non
     proc = tracemark("serve", "--wrap", cwd=repo)
     assert proc.returncode == 2 and "needs the command" in proc.stderr
 
+
+
+def _frame(msg: dict[str, Any] | bytes) -> bytes:
+    body = msg if isinstance(msg, bytes) else json.dumps(msg).encode()
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def test_proxy_bad_input_from_the_editor_and_the_editor_going_away(
+        repo: Path, double_log: Path) -> None:
+    """Proxy mode, bad input: a body that is not JSON, a message without Content-Length and a
+    JSON array are skipped with a warning and the next request is answered; when the editor
+    goes away without ``exit``, the proxy exits (code 1) and its wrapped server with it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracemark", "serve", "--wrap", *double_command(double_log)],
+        cwd=repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"processId": None, "rootUri": repo.as_uri(), "capabilities": {}}}
+    proc.stdin.write(_frame(b"{not json") + b"Content-Type: x\r\n\r\n" + _frame(b"[1, 2]")
+                     + _frame(init))
+    proc.stdin.flush()
+    header = proc.stdout.readline()
+    assert header.startswith(b"Content-Length:")
+    length = int(header.split(b":")[1])
+    proc.stdout.readline()
+    answer = json.loads(proc.stdout.read(length))
+    assert answer["id"] == 1 and "capabilities" in answer["result"]
+    proc.stdin.close()  # the editor goes away, no shutdown, no exit
+    assert proc.wait(20) == 1
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    assert "not JSON" in stderr
+    pid = next(e["started"] for e in read_log(double_log) if "started" in e)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "the wrapped server outlived the proxy"
+        time.sleep(0.05)
