@@ -10,7 +10,7 @@ named by ``--log`` (one JSON object per line).
 For proxy tests it can also: keep documents with full-text sync (``--full-sync``), answer
 ``double.documentText`` with its view of a document, ask the editor for its ``double`` settings
 after ``initialized`` (logged), publish a diagnostic of its own (``--lint``), and exit in the
-middle of a completion request (``--crash-on-completion``).
+middle of a completion request (``--crash-on-completion``) or take its time (``--slow S``).
 
 Run: ``python completion_double.py [--log FILE] [--no-command] [--full-sync]``.
 """
@@ -18,6 +18,7 @@ Run: ``python completion_double.py [--log FILE] [--no-command] [--full-sync]``.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -34,7 +35,7 @@ TEXT_COMMAND = "double.documentText"
 
 
 def build(log: Path | None, with_command: bool, *, full_sync: bool = False,
-          crash: bool = False, lint: bool = False) -> LanguageServer:
+          crash: bool = False, lint: bool = False, slow: float = 0.0) -> LanguageServer:
     kind = types.TextDocumentSyncKind.Full if full_sync else types.TextDocumentSyncKind.Incremental
     server = LanguageServer("completion-double", "1.0", text_document_sync_kind=kind)
     counter = {"n": 0}
@@ -54,7 +55,9 @@ def build(log: Path | None, with_command: bool, *, full_sync: bool = False,
 
     # pygls advertises inline completion only when given options.
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
-    def inline(params: types.InlineCompletionParams) -> types.InlineCompletionList:
+    async def inline(params: types.InlineCompletionParams) -> types.InlineCompletionList:
+        if slow:
+            await asyncio.sleep(slow)  # a slow model: long enough to be cancelled
         if crash:
             os._exit(3)
         doc = server.workspace.get_text_document(params.text_document.uri)
@@ -115,12 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--crash-on-completion", action="store_true",
                    help="exit when asked for a completion")
     p.add_argument("--lint", action="store_true", help="publish a diagnostic per document")
+    p.add_argument("--slow", type=float, default=0.0, help="seconds before each completion")
     args = p.parse_args(argv)
     if args.log is not None:
         with args.log.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps({"started": os.getpid()}) + "\n")
     build(args.log, not args.no_command, full_sync=args.full_sync,
-          crash=args.crash_on_completion, lint=args.lint).start_io()
+          crash=args.crash_on_completion, lint=args.lint, slow=args.slow).start_io()
     return 0
 
 

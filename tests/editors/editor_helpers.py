@@ -72,9 +72,11 @@ class Recorder:
 @contextlib.asynccontextmanager
 async def proxied_client(cwd: Path, wrapped: list[str], *, extra: list[str] = (),
                          configuration: dict[str, Any] | None = None,
+                         semgrep: bool = False,
                          ) -> AsyncIterator[tuple[LanguageClient, Recorder,
                                                   types.InitializeResult]]:
-    """A test client talking to ``tracemark serve --wrap WRAPPED`` over stdio."""
+    """A test client talking to ``tracemark serve --wrap WRAPPED`` over stdio. The semgrep tier
+    is off unless asked for: these tests are about the proxy, and semgrep costs seconds."""
     client = make_test_lsp_client()
     if configuration:
         for section, value in configuration.items():
@@ -86,6 +88,7 @@ async def proxied_client(cwd: Path, wrapped: list[str], *, extra: list[str] = ()
         result = await asyncio.wait_for(client.initialize_session(types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
             root_uri=cwd.as_uri(),
+            initialization_options=None if semgrep else {"semgrep": False},
             workspace_folders=[types.WorkspaceFolder(uri=cwd.as_uri(), name=cwd.name)],
         )), 30)
         yield client, recorder, result

@@ -98,7 +98,8 @@ async def test_proxy_accepted_completion_is_marked_ai_exactly_and_original_comma
     path = repo / "app.py"
     path.write_text(SOURCE)
     uri = path.as_uri()
-    async with proxied_client(repo, double_command(double_log, "--lint")) as (client, rec, _):
+    async with proxied_client(repo, double_command(double_log, "--lint"), semgrep=True) as (
+            client, rec, _):
         _open(client, uri, SOURCE)
         item = await _complete(client, uri, 2, 0)
         assert item.insert_text == COMPLETION
@@ -219,6 +220,31 @@ async def test_proxy_keeps_server_to_editor_request_ids_apart(repo: Path,
             await asyncio.sleep(0.1)
     assert got and got[0]["configuration"] == [{"flavour": "wrapped"}]
     assert settings_logged, "tracemark applied its own section (scope all)"
+
+
+async def test_proxy_forwards_cancellation_under_its_own_ids(repo: Path,
+                                                             double_log: Path) -> None:
+    """Proxy mode: ``$/cancelRequest`` for the editor's id reaches the wrapped server under the
+    id the proxy gave the request; the editor gets the cancellation error, not a late answer."""
+    path = repo / "slow.py"
+    path.write_text(SOURCE)
+    uri = path.as_uri()
+    async with proxied_client(repo, double_command(double_log, "--slow", "30")) as (
+            client, _, _):
+        _open(client, uri, SOURCE)
+        params = types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=2, character=0),
+            context=types.InlineCompletionContext(
+                trigger_kind=types.InlineCompletionTriggerKind.Invoked))
+        pending = asyncio.ensure_future(client.protocol.send_request_async(
+            types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id=4242))
+        await asyncio.sleep(0.5)
+        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=4242))
+        started = time.monotonic()
+        with pytest.raises(Exception, match="cancel"):
+            await asyncio.wait_for(pending, 10)
+        assert time.monotonic() - started < 10, "answered by cancellation, not by the model"
 
 
 async def test_proxy_survives_the_wrapped_server_dying(repo: Path, double_log: Path) -> None:
