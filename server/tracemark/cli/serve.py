@@ -1,4 +1,5 @@
-"""``tracemark serve``: the language server over stdio (``--tcp PORT`` for debugging)."""
+"""``tracemark serve``: the language server over stdio (``--tcp PORT`` for debugging), or in
+front of another language server with ``--wrap CMD…`` (proxy mode, :mod:`tracemark.lsp.proxy`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import sys
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "serve", help="run the language server (stdio; --tcp PORT for debugging)",
+        "serve", help="run the language server (stdio; --wrap CMD... in front of another)",
         allow_abbrev=False,  # everything after --wrap belongs to the wrapped command
         description="Run the tracemark language server. Editors start it over stdio; "
-        "--tcp listens on a local port instead, for attaching a client by hand.")
+        "--tcp listens on a local port instead, for attaching a client by hand; --wrap puts it "
+        "in front of another language server (see docs/editors.md).")
     p.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead "
                    "of stdio")
     p.add_argument("--host", default="127.0.0.1", help="address for --tcp (default 127.0.0.1)")
