@@ -36,15 +36,18 @@ unit: $(VENV)/.installed-dev
 	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The VS Code extension: install (npm ci, again only when the lockfile changes), type-check and
-# bundle, unit tests (node:test), and a .vsix. Needs only node 20+/npm and the npm registry.
+# bundle, unit tests (node:test; one drives the project's own `tracemark serve`), and a .vsix.
+# Needs only node 20+/npm and the npm registry besides the project's .venv.
 VSCODE := editors/vscode
 
 $(VSCODE)/node_modules/.installed: $(VSCODE)/package.json $(VSCODE)/package-lock.json
 	cd $(VSCODE) && npm ci --no-audit --no-fund
 	@touch $@
 
-vscode: $(VSCODE)/node_modules/.installed
-	cd $(VSCODE) && npm run build && npm test && npx vsce package --no-dependencies -o tracemark.vsix
+vscode: $(VSCODE)/node_modules/.installed $(VENV)/.installed-dev
+	cd $(VSCODE) && npm run build \
+	  && TRACEMARK_SERVER="$(abspath $(BIN))/tracemark" npm test \
+	  && npx vsce package --no-dependencies -o tracemark.vsix
 
 test: lint vscode unit
 
