@@ -97,7 +97,13 @@ end
 --- short wait for plugins whose accept returns keys for an `<expr>` mapping).
 ---@param bufnr integer
 ---@param origin table
+M._watching = {}
+
 function M.watch(bufnr, origin)
+  if M._watching[bufnr] then
+    return -- already watching this accept (copilot.lua's accept_word calls accept)
+  end
+  M._watching[bufnr] = true
   local before = M.snapshot(bufnr)
   local tick = api.nvim_buf_get_changedtick(bufnr)
   local done = false
@@ -107,6 +113,7 @@ function M.watch(bufnr, origin)
       return
     end
     done = true
+    M._watching[bufnr] = nil
     pcall(api.nvim_del_augroup_by_id, group)
     if api.nvim_buf_is_valid(bufnr) and api.nvim_buf_get_changedtick(bufnr) ~= tick then
       M.mark_changes(bufnr, before, origin)
@@ -207,7 +214,9 @@ end
 
 -- -- copilot.lua ----------------------------------------------------------------------------
 
---- Wrap copilot.lua's `require('copilot.suggestion').accept*` when it is installed.
+--- Wrap copilot.lua's `require('copilot.suggestion').accept*` when it is installed. Its own
+--- keymaps look `accept` up at each press, and `accept_word`/`accept_line` call `M.accept`, so
+--- keymaps it made before this hook are captured too.
 function M.hook_copilot_lua()
   if M._copilot_lua_hooked then
     return true
