@@ -34,6 +34,15 @@ ACCEPT_COMMAND = "double.accepted"
 TEXT_COMMAND = "double.documentText"
 
 
+def _plain(value: Any) -> Any:
+    """pygls hands unknown notifications' params over as namedtuples: back to JSON shapes."""
+    if hasattr(value, "_asdict"):
+        return {k: _plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
 def build(log: Path | None, with_command: bool, *, full_sync: bool = False,
           crash: bool = False, lint: bool = False, slow: float = 0.0) -> LanguageServer:
     kind = types.TextDocumentSyncKind.Full if full_sync else types.TextDocumentSyncKind.Incremental
@@ -97,6 +106,11 @@ def build(log: Path | None, with_command: bool, *, full_sync: bool = False,
         @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
         def changed(params: types.DidChangeTextDocumentParams) -> None:
             publish(params.text_document.uri)
+
+    @server.feature("textDocument/didShowCompletion")
+    def shown(params: Any) -> None:
+        # Copilot's notification that an item was shown: the item as the editor has it.
+        record({"shown": _plain(params)})
 
     @server.command(ACCEPT_COMMAND)
     def accepted(ls: LanguageServer, *args: Any) -> dict[str, object]:

@@ -192,6 +192,38 @@ async def test_proxy_typed_prefix_stays_human_and_tool_flag_wins(repo: Path,
     assert span["range"]["start"] == {"line": 2, "character": 5}, "typed 'def r' is not AI"
 
 
+async def test_proxy_partial_accept_and_echoed_items(repo: Path, double_log: Path) -> None:
+    """Proxy mode: a partial accept reported with Copilot's
+    ``textDocument/didPartiallyAcceptCompletion`` marks the accepted part only; an item the
+    editor echoes to the wrapped server (``textDocument/didShowCompletion``) carries the wrapped
+    server's own command again, not tracemark's."""
+    path = repo / "partial.py"
+    path.write_text(SOURCE)
+    uri = path.as_uri()
+    async with proxied_client(repo, double_command(double_log)) as (client, rec, _):
+        _open(client, uri, SOURCE)
+        item = await _complete(client, uri, 2, 0)
+        as_sent = plain(client.protocol._converter.unstructure(item))
+        client.protocol.notify("textDocument/didShowCompletion", {"item": as_sent})
+        first_line = COMPLETION.split("\n")[0] + "\n"  # "accept next line"
+        _insert(client, uri, 2, 2, 0, first_line)
+        client.protocol.notify("textDocument/didPartiallyAcceptCompletion",
+                               {"item": as_sent, "acceptedLength": len(first_line)})
+        payload = await rec.wait_spans(uri, lambda p: p["spans"])
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while not any("shown" in e for e in read_log(double_log)):
+            assert loop.time() < deadline, "the double never saw didShowCompletion"
+            await asyncio.sleep(0.05)
+    span = payload["spans"][0]
+    assert span["range"] == {"start": {"line": 2, "character": 0},
+                             "end": {"line": 3, "character": 0}}, "the first line only"
+    assert span["tool"] == "completion-double"
+    shown = next(e["shown"] for e in read_log(double_log) if "shown" in e)
+    assert shown["item"]["command"]["command"] == "double.accepted"
+    assert shown["item"]["command"]["arguments"][0]["uri"] == uri
+
+
 async def test_proxy_full_sync_server_gets_full_text_and_commands_route_by_owner(
         repo: Path, double_log: Path) -> None:
     """Proxy mode: a wrapped server that asked for full-text sync gets the whole text after the

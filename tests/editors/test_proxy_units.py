@@ -17,6 +17,7 @@ from tracemark.lsp.proxy import (
     read_message,
     snippet_text,
     tool_name,
+    utf16_prefix,
 )
 
 
@@ -77,6 +78,14 @@ def test_merge_results_concatenates_lists_and_joins_hovers() -> None:
         {"contents": {"kind": "markdown", "value": "**AI** line"}}])
     assert hover["contents"]["value"] == "from the wrapped server\n\n---\n\n**AI** line"
     assert merge_results("textDocument/definition", [None, {"uri": "x"}]) == {"uri": "x"}
+
+
+def test_utf16_prefix_counts_as_editors_do() -> None:
+    """Partial accepts report UTF-16 units; a character outside the BMP counts two."""
+    assert utf16_prefix("a𝄞bc", 3) == "a𝄞"
+    assert utf16_prefix("a𝄞bc", 2) == "a𝄞", "never half a surrogate pair"
+    assert utf16_prefix("abc", 10) == "abc"
+    assert utf16_prefix("abc", 0) == ""
 
 
 def test_tool_name_from_the_wrapped_server() -> None:

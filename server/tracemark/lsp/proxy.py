@@ -17,7 +17,9 @@ features as ``tracemark serve``) in-process. The proxy
   own, :data:`ACCEPT_COMMAND`. Editors run an item's command right after inserting it, so that
   command tells exactly which item was accepted: tracemark finds the inserted text, marks it
   ``ai`` (tool from ``--tool`` or the wrapped server's name), and then runs the item's original
-  command on the wrapped server and returns its answer.
+  command on the wrapped server and returns its answer. Partial accepts that the editor reports
+  with Copilot's ``textDocument/didPartiallyAcceptCompletion`` are marked too, and items the
+  editor echoes back to the wrapped server carry its own command again.
 
 Any LSP editor (Helix, Emacs eglot, Neovim without the plugin, …) thus gets exact capture of
 accepted completions with no plugin. If the wrapped server cannot start or dies, the editor is
@@ -53,6 +55,8 @@ log = logging.getLogger("tracemark.lsp.proxy")
 
 #: The command every proxied inline completion item carries instead of its own.
 ACCEPT_COMMAND = "tracemark.acceptedInlineCompletion"
+#: Copilot's notification for a partial accept (next word / next line): ``{item, acceptedLength}``.
+PARTIAL_ACCEPT = "textDocument/didPartiallyAcceptCompletion"
 #: How many offered items are remembered (an item accepted after this many others is not).
 REMEMBER_ITEMS = 256
 #: Seconds the wrapped server gets to exit after ``exit`` before it is terminated.
@@ -71,6 +75,9 @@ _SHARED = {
     "textDocument/inlayHint": "inlayHintProvider",
     "textDocument/diagnostic": "diagnosticProvider",
 }
+#: Document sync notifications: never carry completion items (and can be large).
+_SYNC = {"textDocument/didOpen", "textDocument/didChange", "textDocument/didSave",
+         "textDocument/didClose"}
 _LIST_RESULTS = {"textDocument/codeAction", "textDocument/codeLens", "textDocument/inlayHint"}
 
 
@@ -140,6 +147,16 @@ def insert_text_of(item: dict[str, Any]) -> str | None:
     if isinstance(text, dict) and isinstance(text.get("value"), str):
         return snippet_text(text["value"]) if text.get("kind") == "snippet" else text["value"]
     return None
+
+
+def utf16_prefix(text: str, units: int) -> str:
+    """The start of ``text`` that is ``units`` UTF-16 code units long (editors count so)."""
+    n = 0
+    for i, ch in enumerate(text):
+        if n >= units:
+            return text[:i]
+        n += 2 if ord(ch) > 0xFFFF else 1
+    return text
 
 
 def common_prefix(a: str, b: str) -> int:
@@ -524,10 +541,14 @@ class Proxy:
             return
         if method in self.tm_methods or method.startswith("$/"):
             self.tracemark.send(msg)
+        if method == PARTIAL_ACCEPT:
+            self._partially_accepted(params)
         if method == "textDocument/didChange":
             msg = self._change_for_wrapped(msg)
             if msg is None:
                 return
+        if method not in _SYNC:
+            msg = self._restore_commands(msg)
         self.wrapped.send(msg)
 
     def _change_for_wrapped(self, msg: dict[str, Any]) -> dict[str, Any] | None:
@@ -561,6 +582,8 @@ class Proxy:
             targets = [self.wrapped, self.tracemark] if both else [self.tracemark]
         else:
             targets = [self.wrapped]
+        if self.wrapped in targets:
+            params = self._restore_commands({"params": params})["params"]
         sent = [(t, *t.request(method, params)) for t in targets]
         self.inflight[cid] = [(t, pid) for t, pid, _ in sent]
         snapshot = self._completion_context(params) if method == \
@@ -665,6 +688,52 @@ class Proxy:
                                             "arguments": [token]}})
         return {**result, "items": out} if isinstance(result, dict) else out
 
+    def _restore_commands(self, msg: dict[str, Any]) -> dict[str, Any]:
+        """The wrapped server's own commands back in items the editor echoes to it (Copilot's
+        ``textDocument/didShowCompletion`` carries the item it showed)."""
+        if not self.offered or ACCEPT_COMMAND not in json.dumps(msg.get("params")):
+            return msg
+
+        def walk(node: Any) -> Any:
+            if isinstance(node, list):
+                return [walk(x) for x in node]
+            if not isinstance(node, dict):
+                return node
+            out = {k: walk(v) for k, v in node.items()}
+            cmd = out.get("command")
+            if isinstance(cmd, dict) and cmd.get("command") == ACCEPT_COMMAND:
+                args = cmd.get("arguments") or [None]
+                offered = self.offered.get(args[0]) if isinstance(args[0], int) else None
+                if offered is not None and offered.command is not None:
+                    out["command"] = offered.command
+                elif offered is not None:
+                    del out["command"]
+            return out
+
+        return {**msg, "params": walk(msg.get("params"))}
+
+    def _token_of(self, item: Any) -> int | None:
+        cmd = item.get("command") if isinstance(item, dict) else None
+        if isinstance(cmd, dict) and cmd.get("command") == ACCEPT_COMMAND:
+            args = cmd.get("arguments") or [None]
+            return args[0] if isinstance(args[0], int) else None
+        return None
+
+    def _partially_accepted(self, params: Any) -> None:
+        """Copilot's ``textDocument/didPartiallyAcceptCompletion`` ``{item, acceptedLength}``:
+        the editor inserted the first ``acceptedLength`` UTF-16 units of the item."""
+        if not isinstance(params, dict):
+            return
+        token = self._token_of(params.get("item"))
+        length = params.get("acceptedLength")
+        offered = self.offered.get(token) if token is not None else None
+        if offered is None or not isinstance(length, int) or length <= 0:
+            return
+        try:
+            self.mark_accepted(offered, accepted_units=length)
+        except Exception:
+            log.exception("recording a partially accepted completion failed")
+
     def _accepted(self, cid: Any, params: dict[str, Any]) -> None:
         """The editor inserted an item and ran its command: mark the text, run the original."""
         args = params.get("arguments") or []
@@ -689,8 +758,10 @@ class Proxy:
         self.inflight[cid] = [(self.wrapped, pid)]
         self.spawn(self._answer(cid, "workspace/executeCommand", [fut], None))
 
-    def mark_accepted(self, offered: Offered) -> dict[str, Any] | None:
-        """Mark the part of the accepted item that the AI wrote; what ``markRange`` returns."""
+    def mark_accepted(self, offered: Offered, accepted_units: int | None = None
+                      ) -> dict[str, Any] | None:
+        """Mark the part of the accepted item (its first ``accepted_units`` UTF-16 units for a
+        partial accept) that the AI wrote; what ``markRange`` returns."""
         from tracemark.lsp.capture import parse_mark
         from tracemark.model import Confidence
 
@@ -698,6 +769,8 @@ class Proxy:
         insert = insert_text_of(offered.item)
         if od is None or insert is None:
             return None
+        if accepted_units is not None:
+            insert = utf16_prefix(insert, accepted_units)
         old = TextIndex(offered.snapshot)
         rng = offered.item.get("range")
         if isinstance(rng, dict):
