@@ -1,33 +1,6 @@
-"""Proxy mode: ``tracemark serve --wrap CMD…`` puts tracemark in front of another language server.
-
-The editor talks to one server; behind it are two: the wrapped server (Copilot's language
-server, say) as a subprocess, and tracemark's own server (:func:`create_server`, the very same
-features as ``tracemark serve``) in-process. The proxy
-
-- forwards every message both ways, keeping each message's body byte for byte when it does not
-  have to change it, and renumbering the request ids it sends to each side so that the
-  editor's, the wrapped server's and tracemark's own requests never clash;
-- answers ``initialize`` with the two servers' capabilities merged (the wrapped server picks
-  the position encoding, tracemark is told to use the same one);
-- sends document sync to both (an incremental change becomes a full-text one for a wrapped
-  server that asked for full sync: tracemark already holds the text), routes each request to the
-  server that provides it, and merges answers that both give (code actions, code lenses, inlay
-  hints, hover); diagnostics the two publish for one document are merged too;
-- replaces the ``command`` of every ``InlineCompletionItem`` the wrapped server returns with its
-  own, :data:`ACCEPT_COMMAND`. Editors run an item's command right after inserting it, so that
-  command tells exactly which item was accepted: tracemark finds the inserted text, marks it
-  ``ai`` (tool from ``--tool`` or the wrapped server's name), and then runs the item's original
-  command on the wrapped server and returns its answer. Partial accepts that the editor reports
-  with Copilot's ``textDocument/didPartiallyAcceptCompletion`` are marked too, and items the
-  editor echoes back to the wrapped server carry its own command again.
-
-Any LSP editor (Helix, Emacs eglot, Neovim without the plugin, …) thus gets exact capture of
-accepted completions with no plugin. If the wrapped server cannot start or dies, the editor is
-told once and tracemark goes on serving alone.
-
-Why hand-written: no library proxies LSP while rewriting messages; the JSON-RPC framing here
-is the few lines the base protocol needs, and everything LSP-specific is delegated to pygls
-through the in-process server.
+"""The proxy itself: messages between the editor, the wrapped server (a subprocess) and
+tracemark's own server (in-process), with ids renumbered per side, requests routed to the
+server that provides them, and accepted inline completions marked. See the package docstring.
 """
 
 from __future__ import annotations
@@ -38,25 +11,31 @@ import copy
 import itertools
 import json
 import logging
-import os
-import re
-import shutil
-import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracemark.errors import InputError
+from tracemark.lsp.proxy.accepted import (
+    ACCEPT_COMMAND,
+    PARTIAL_ACCEPT,
+    accepted_region,
+    insert_text_of,
+    utf16_prefix,
+)
+from tracemark.lsp.proxy.framing import FramingError, dumps, frame, read_message
+from tracemark.lsp.proxy.merge import (
+    SHARED,
+    merge_capabilities,
+    merge_results,
+    sync_kind,
+    tool_name,
+)
 from tracemark.lsp.server import TracemarkServer
 from tracemark.tracking import PositionEncoding, TextIndex
 
 log = logging.getLogger("tracemark.lsp.proxy")
 
-#: The command every proxied inline completion item carries instead of its own.
-ACCEPT_COMMAND = "tracemark.acceptedInlineCompletion"
-#: Copilot's notification for a partial accept (next word / next line): ``{item, acceptedLength}``.
-PARTIAL_ACCEPT = "textDocument/didPartiallyAcceptCompletion"
 #: How many offered items are remembered (an item accepted after this many others is not).
 REMEMBER_ITEMS = 256
 #: Seconds the wrapped server gets to exit after ``exit`` before it is terminated.
@@ -66,221 +45,10 @@ REQUEST_FAILED = -32803
 
 _ENCODINGS = {"utf-8": PositionEncoding.UTF8, "utf-16": PositionEncoding.UTF16,
               "utf-32": PositionEncoding.UTF32}
-
-#: Requests tracemark also answers, with the capability that says the wrapped server does.
-_SHARED = {
-    "textDocument/hover": "hoverProvider",
-    "textDocument/codeAction": "codeActionProvider",
-    "textDocument/codeLens": "codeLensProvider",
-    "textDocument/inlayHint": "inlayHintProvider",
-    "textDocument/diagnostic": "diagnosticProvider",
-}
 #: Document sync notifications: never carry completion items (and can be large).
 _SYNC = {"textDocument/didOpen", "textDocument/didChange", "textDocument/didSave",
          "textDocument/didClose"}
-_LIST_RESULTS = {"textDocument/codeAction", "textDocument/codeLens", "textDocument/inlayHint"}
 
-
-# -- JSON-RPC base protocol framing -------------------------------------------------------------
-
-
-class FramingError(Exception):
-    """A message header the base protocol does not allow."""
-
-
-async def read_message(reader: asyncio.StreamReader) -> bytes | None:
-    """The body of the next ``Content-Length`` framed message; ``None`` at end of stream."""
-    length: int | None = None
-    while True:
-        line = await reader.readline()
-        if not line:
-            return None
-        if line in (b"\r\n", b"\n"):
-            if length is None:
-                raise FramingError("message without a Content-Length header")
-            break
-        name, _, value = line.decode("ascii", "replace").partition(":")
-        if name.strip().lower() == "content-length":
-            try:
-                length = int(value.strip())
-            except ValueError:
-                raise FramingError(f"bad Content-Length: {value.strip()!r}") from None
-    try:
-        return await reader.readexactly(length)
-    except asyncio.IncompleteReadError:
-        return None
-
-
-def frame(body: bytes) -> bytes:
-    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-
-
-def dumps(msg: dict[str, Any]) -> bytes:
-    return json.dumps(msg, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-# -- small pure helpers (unit-tested) -----------------------------------------------------------
-
-
-_SNIPPET_TOKEN = re.compile(r"\\([$}\\])|\$\{\d+:([^{}]*)\}|\$\{\d+\}|\$\d+|\$\{\d+\|([^|]*)\|\}")
-
-
-def snippet_text(value: str) -> str:
-    """The text a snippet inserts, placeholders at their defaults (choices: the first)."""
-
-    def sub(m: re.Match[str]) -> str:
-        if m.group(1):
-            return m.group(1)
-        if m.group(2) is not None:
-            return m.group(2)
-        if m.group(3) is not None:
-            return m.group(3).split(",")[0]
-        return ""
-
-    return _SNIPPET_TOKEN.sub(sub, value)
-
-
-def insert_text_of(item: dict[str, Any]) -> str | None:
-    text = item.get("insertText")
-    if isinstance(text, str):
-        return text
-    if isinstance(text, dict) and isinstance(text.get("value"), str):
-        return snippet_text(text["value"]) if text.get("kind") == "snippet" else text["value"]
-    return None
-
-
-def utf16_prefix(text: str, units: int) -> str:
-    """The start of ``text`` that is ``units`` UTF-16 code units long (editors count so)."""
-    n = 0
-    for i, ch in enumerate(text):
-        if n >= units:
-            return text[:i]
-        n += 2 if ord(ch) > 0xFFFF else 1
-    return text
-
-
-def common_prefix(a: str, b: str) -> int:
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[i] == b[i]:
-        i += 1
-    return i
-
-
-def common_suffix(a: str, b: str) -> int:
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[-1 - i] == b[-1 - i]:
-        i += 1
-    return i
-
-
-def accepted_region(current: str, expected: int, insert: str, replaced: str,
-                    window: int = 4000) -> tuple[int, int] | None:
-    """Where the newly written part of an accepted completion is in ``current``.
-
-    ``insert`` replaced ``replaced`` at about ``expected``; what the user had already typed
-    (their common prefix and suffix) is not the AI's. Looks at ``expected`` first, then for the
-    nearest occurrence within ``window`` characters; ``None`` when the text is not there.
-    """
-    if not insert:
-        return None
-    if current.startswith(insert, expected):
-        at = expected
-    else:
-        lo = max(0, expected - window)
-        hi = min(len(current), expected + window + len(insert))
-        best: int | None = None
-        i = current.find(insert, lo, hi)
-        while i != -1:
-            if best is None or abs(i - expected) < abs(best - expected):
-                best = i
-            i = current.find(insert, i + 1, hi)
-        if best is None:
-            return None
-        at = best
-    skip = common_prefix(replaced, insert)
-    tail = common_suffix(replaced[skip:], insert[skip:])
-    start, end = at + skip, at + len(insert) - tail
-    return (start, end) if start < end else None
-
-
-def _sync_kind(caps: dict[str, Any]) -> int:
-    sync = caps.get("textDocumentSync")
-    if isinstance(sync, int):
-        return sync
-    if isinstance(sync, dict):
-        return int(sync.get("change", 0) or 0)
-    return 0
-
-
-def merge_capabilities(wrapped: dict[str, Any], ours: dict[str, Any], encoding: str
-                       ) -> dict[str, Any]:
-    """The capabilities the editor sees: the wrapped server's, plus tracemark's where it has
-    none, with both command lists and tracemark's document sync needs."""
-    out = copy.deepcopy(wrapped)
-    for key, value in ours.items():
-        if key not in out or out[key] in (None, False):
-            out[key] = copy.deepcopy(value)
-    commands: list[str] = []
-    for caps in (wrapped, ours):
-        provider = caps.get("executeCommandProvider")
-        if isinstance(provider, dict):
-            commands += [c for c in provider.get("commands", []) if c not in commands]
-    commands.append(ACCEPT_COMMAND)
-    out["executeCommandProvider"] = {"commands": commands}
-    # tracemark needs open/close, incremental changes (it converts them for the wrapped
-    # server when that one asked for full text) and save; the wrapped server's save options
-    # (includeText) are kept.
-    wsync = wrapped.get("textDocumentSync")
-    save: Any = {"includeText": False}
-    if isinstance(wsync, dict) and isinstance(wsync.get("save"), dict):
-        save = {"includeText": bool(wsync["save"].get("includeText"))}
-    out["textDocumentSync"] = {"openClose": True, "change": 2, "save": save}
-    out["positionEncoding"] = encoding
-    return out
-
-
-def merge_results(method: str, results: list[Any]) -> Any:
-    """One answer from the answers of both servers (wrapped first)."""
-    present = [r for r in results if r is not None]
-    if method in _LIST_RESULTS:
-        return [x for r in present if isinstance(r, list) for x in r] if present else None
-    if method == "textDocument/hover" and len(present) > 1:
-        parts = [_hover_markdown(h) for h in present]
-        text = "\n\n---\n\n".join(p for p in parts if p)
-        return {"contents": {"kind": "markdown", "value": text}, **(
-            {"range": present[0]["range"]} if isinstance(present[0], dict)
-            and "range" in present[0] else {})}
-    if method == "textDocument/diagnostic" and len(present) > 1:
-        items = [d for r in present if isinstance(r, dict) for d in r.get("items", [])]
-        return {"kind": "full", "items": items}
-    return present[0] if present else None
-
-
-def _hover_markdown(hover: Any) -> str:
-    contents = hover.get("contents") if isinstance(hover, dict) else None
-    if isinstance(contents, str):
-        return contents
-    if isinstance(contents, dict):
-        value = contents.get("value", "")
-        lang = contents.get("language")
-        return f"```{lang}\n{value}\n```" if lang else str(value)
-    if isinstance(contents, list):
-        return "\n\n".join(_hover_markdown({"contents": c}) for c in contents)
-    return ""
-
-
-def tool_name(server_name: str | None, command: list[str]) -> str:
-    """A short tool name for spans: ``copilot`` for Copilot, else the server's name."""
-    name = server_name or (os.path.basename(command[0]) if command else "") or "unknown"
-    if "copilot" in name.lower():
-        return "copilot"
-    slug = re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-")
-    return slug or "unknown"
-
-
-# -- the proxy ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -552,7 +320,7 @@ class Proxy:
         self.wrapped.send(msg)
 
     def _change_for_wrapped(self, msg: dict[str, Any]) -> dict[str, Any] | None:
-        kind = _sync_kind(self.wrapped_caps)
+        kind = sync_kind(self.wrapped_caps)
         if kind == 2:
             return msg
         if kind == 0:
@@ -577,7 +345,7 @@ class Proxy:
                 return
             targets = [self.tracemark if command in self.tm_commands else self.wrapped]
         elif method in self.tm_methods:
-            capability = _SHARED.get(method)
+            capability = SHARED.get(method)
             both = capability is not None and self.wrapped_caps.get(capability)
             targets = [self.wrapped, self.tracemark] if both else [self.tracemark]
         else:
@@ -826,79 +594,3 @@ class Proxy:
                     await proc.wait()
         for task in list(self._tasks):
             task.cancel()
-
-
-# -- running it ---------------------------------------------------------------------------------
-
-
-def check_command(command: list[str]) -> None:
-    """A one-line error now, rather than a server that cannot do what was asked."""
-    if not command:
-        raise InputError("--wrap needs the command of the language server to wrap")
-    exe = command[0]
-    if os.sep in exe or (os.altsep and os.altsep in exe):
-        if not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
-            raise InputError(f"--wrap {exe}: no such executable file")
-    elif shutil.which(exe) is None:
-        raise InputError(f"--wrap {exe}: not found on PATH")
-
-
-async def _stdin_reader() -> asyncio.StreamReader:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=2**24)
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    return reader
-
-
-async def serve_proxy(command: list[str], *, tool: str | None = None,
-                      model: str | None = None) -> int:
-    """Run the proxy on stdio until the editor says ``exit`` or goes away."""
-    from tracemark.lsp import create_server
-
-    out = sys.stdout.buffer
-
-    def write(data: bytes) -> None:
-        out.write(data)
-        out.flush()
-
-    server = create_server()
-    proxy = Proxy(command, server, tool=tool, model=model, write_client=write)
-    await proxy.start_wrapped()
-    reader = await _stdin_reader()
-
-    async def pump() -> None:
-        while True:
-            try:
-                body = await read_message(reader)
-            except FramingError as err:
-                log.warning("editor: %s", err)
-                continue
-            if body is None:
-                return
-            try:
-                msg = json.loads(body)
-            except ValueError:
-                log.warning("the editor sent a message that is not JSON: %r", body[:80])
-                continue
-            if not isinstance(msg, dict):
-                continue
-            await proxy.from_client(msg)
-            if proxy.done.is_set():
-                return
-            # Reading buffered input does not yield: let the servers' own tasks (ledger
-            # restores, diagnostics) run between messages, as pygls' own reader does.
-            await asyncio.sleep(0)
-
-    try:
-        await pump()
-    except (BrokenPipeError, ConnectionResetError):
-        log.error("connection to the editor lost")
-    finally:
-        await proxy.stop()
-        server.shutdown()  # waits for queued ledger writes
-    return 0 if proxy.shutdown_requested else 1
-
-
-def run_proxy(command: list[str], *, tool: str | None = None, model: str | None = None) -> int:
-    check_command(command)
-    return asyncio.run(serve_proxy(command, tool=tool, model=model))
