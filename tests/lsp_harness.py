@@ -157,6 +157,11 @@ class Doc:
         return types.Range(start=types.Position(line=first, character=0),
                            end=types.Position(line=last_exclusive, character=0))
 
+    @staticmethod
+    def plain_range(rng: types.Range) -> dict[str, Any]:
+        """A range as the JSON object commands take in their arguments."""
+        return plain(rng)
+
     def text_in(self, rng: Any) -> str:
         r = plain(rng)
         a = self.offset(r["start"]["line"], r["start"]["character"])
@@ -287,9 +292,9 @@ class Doc:
             sent = self.session.spans.get(self.uri)
             if not sent or sent[-1]["version"] != self.version:
                 return None
-            return sent[-1]["spans"] if predicate(sent[-1]["spans"]) else None
+            return (sent[-1]["spans"],) if predicate(sent[-1]["spans"]) else None
 
-        return await wait_until(check, what=what)
+        return (await wait_until(check, what=what))[0]
 
     def published(self) -> types.PublishDiagnosticsParams | None:
         sent = self.session.published.get(self.uri)

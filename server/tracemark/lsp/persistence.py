@@ -162,7 +162,7 @@ class Persistence:
     # -- events ------------------------------------------------------------------------------
 
     def on_opened(self, od: OpenDocument) -> None:
-        self.server.spawn(self._restore(od), f"restoring spans of {od.uri}")
+        od.state["restore"] = self.server.spawn(self._restore(od), f"restoring spans of {od.uri}")
         if self._poller is None or self._poller.done():
             self._poller = self.server.spawn(self._poll(), "ledger poll")
 
@@ -203,6 +203,12 @@ class Persistence:
             self.server.spawn(self.save(od), f"saving spans of {od.uri}")
 
     async def save(self, od: OpenDocument) -> None:
+        restore = od.state.get("restore")
+        if od.link is None and restore is not None and not restore.done():
+            # Saved before the ledger was found (right after open): wait for it, or the
+            # spans marked meanwhile would never be recorded.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(restore)
         link, path = od.link, od.path
         if link is None or path is None:
             return
