@@ -8,12 +8,12 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from lsp_harness import MATRIX
+from lsp_harness import PAIRS
 
 TEXT = "import os\n\n# ✓ é\nx = 1\ny = 2\nz = 3\n"
 
 
-@pytest.mark.parametrize(("profile", "encoding"), MATRIX)
+@pytest.mark.parametrize(("profile", "encoding"), PAIRS)
 async def test_mark_selection_reviewed_and_provenance(lsp, workspace, profile, encoding):
     s = await lsp(profile, encoding)
     doc = await s.open(workspace / "m.py", TEXT)
@@ -52,7 +52,7 @@ async def test_mark_selection_reviewed_and_provenance(lsp, workspace, profile, e
     assert s.client.messages[-1].message.startswith("m.py:4-5")
 
 
-@pytest.mark.parametrize(("profile", "encoding"), [("vscode", "utf-16"), ("neovim", "utf-8")])
+@pytest.mark.parametrize(("profile", "encoding"), PAIRS)
 async def test_code_actions_mark_reviewed_and_written_by_hand(lsp, workspace, profile,
                                                               encoding):
     s = await lsp(profile, encoding)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from lsp_harness import MATRIX
+from lsp_harness import PAIRS
 
 PASTE4 = "def total(items):\n    s = 0\n    for i in items:\n        s += i\n"
 PASTE2 = "a = compute()\nb = a * 2\n"
@@ -21,7 +21,7 @@ async def lens_titles(doc) -> list[str]:
     return [lens.command.title for lens in await doc.lenses()]
 
 
-@pytest.mark.parametrize(("profile", "encoding"), MATRIX)
+@pytest.mark.parametrize(("profile", "encoding"), PAIRS)
 async def test_multiline_insert_is_tagged_typing_is_not(lsp, workspace, profile, encoding):
     s = await lsp(profile, encoding)
     doc = await s.open(workspace / "h.py", "# é 🙂\nx = 1\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from lsp_harness import wait_until
+from lsp_harness import PAIRS, wait_until
 
 pytestmark = pytest.mark.semgrep
 
@@ -53,7 +53,7 @@ def _semgrep_runs(s) -> int:
     return sum(1 for m in s.logged() if m.startswith("semgrep: ") and "finding(s)" in m)
 
 
-@pytest.mark.parametrize(("profile", "encoding"), [("vscode", "utf-16"), ("neovim", "utf-8")])
+@pytest.mark.parametrize(("profile", "encoding"), PAIRS)
 async def test_user_rule_finding_published_as_semgrep_beside_fast_diagnostics(
         lsp, workspace, user_rules, profile, encoding):
     """Issue 6's scenario: save → the user rule's finding with source ``semgrep``; the fast

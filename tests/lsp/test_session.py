@@ -14,7 +14,7 @@ import json
 import pytest
 from lsprotocol import types
 
-from lsp_harness import MATRIX
+from lsp_harness import MATRIX, PAIRS
 from support import tracemark
 
 BEFORE = "import os\n\n# héllo 🙂 (non-ASCII before the block)\nx = 1\n"
@@ -123,7 +123,7 @@ def _blame(repo, rel: str, kinds: set[str]) -> list[dict] | None:
     return lines if any(e["kind"] in kinds for e in lines) else None
 
 
-@pytest.mark.parametrize(("profile", "encoding"), [("neovim", "utf-8"), ("vscode", "utf-16")])
+@pytest.mark.parametrize(("profile", "encoding"), PAIRS)
 async def test_spans_notifications_are_coalesced(lsp, workspace, profile, encoding):
     """Forty keystrokes above an AI block: far fewer than forty ``tracemark/spans``, the last
     one for the last version and right."""

@@ -54,6 +54,7 @@ class Persistence:
         self._ledgers: dict[Path, Ledger | str] = {}
         self._poller: asyncio.Task[None] | None = None
         self._checking: set[str] = set()
+        self._refused: set[tuple[str, str]] = set()
         ev = server.events
         ev.opened.append(self.on_opened)
         ev.changed.append(self.on_changed)
@@ -110,15 +111,15 @@ class Persistence:
 
     @staticmethod
     def _save(link: LedgerLink, path: Path, text: str, spans: list[Span]
-              ) -> tuple[int, list[Span]] | None:
-        """Record ``spans`` of the buffer against the file on disk; the merged result."""
+              ) -> tuple[int, list[Span]] | str | None:
+        """Record ``spans`` of the buffer against the file on disk; the merged result, or why
+        the file cannot be recorded."""
         from tracemark.textfile import read_text
 
         try:
             disk = read_text(path)
         except InputError as err:
-            log.info("not recording %s: %s", path, err)
-            return None
+            return str(err)  # not UTF-8, binary, too large, gone: the caller says so
         ledger = link.ledger
         same = disk == text
         on_disk = spans if same else reanchor(text, spans, disk)
@@ -221,6 +222,14 @@ class Persistence:
             self.server.tell_once(f"ledger:{link.ledger.path}", str(err))
             return
         if result is None:
+            return
+        if isinstance(result, str):
+            od.dirty = True
+            key = (od.uri, result)
+            if key not in self._refused:
+                self._refused.add(key)
+                self.server.log_client(f"spans of {od.uri} not recorded in the ledger: {result}",
+                                       types.MessageType.Warning)
             return
         revision, merged = result
         od.known_revision = revision

@@ -120,6 +120,9 @@ def diff_edit(old: bytes, new: bytes) -> ByteEdit | None:
                     _point(new, new_end))
 
 
+_READ_CHUNK = 4096
+
+
 class Halted(Exception):
     """A sliced parse ran out of time; calling :meth:`LiveChecker.step` again resumes it."""
 
@@ -143,6 +146,8 @@ class LiveChecker(DocumentChecker):
     def __init__(self, spec: langs.LanguageSpec, engine: Engine, path: str | None) -> None:
         super().__init__(spec, b"", engine=engine, path=path)
         self._units: list[tuple[int, int]] | None = None
+        #: Bytes per cold query, adapted to the measured query speed.
+        self._batch = 8 * 1024
 
     # -- parsing ----------------------------------------------------------------------------
 
@@ -165,7 +170,10 @@ class LiveChecker(DocumentChecker):
         halted = False
 
         def read(byte: int, _point: object) -> bytes:
-            return source[byte:byte + 65536]
+            # The tree keeps this callback: py-tree-sitter calls it again for the text of every
+            # node a text predicate (#eq?, #match?) looks at. Small chunks keep those reads
+            # cheap (64 KiB chunks made a query on a small function ~60 times slower).
+            return source[byte:byte + _READ_CHUNK]
 
         def progress(*_: object) -> bool:
             nonlocal halted
@@ -237,23 +245,25 @@ class LiveChecker(DocumentChecker):
     def check_within(self, wanted: list[tuple[int, int]] | None, deadline: float
                      ) -> tuple[list[Finding], int]:
         """Findings overlapping ``wanted`` (all when ``None``), and how many contexts were left
-        unqueried because ``deadline`` passed (at least one is always queried)."""
-        root = self.tree.root_node
+        unqueried because ``deadline`` passed (at least one query always runs)."""
+        contexts = self.contexts(wanted)
         found: dict[tuple[str, int, int], Finding] = {}
-        missing = 0
-        ran = False
-        for ctx in self.contexts(wanted):
+        missing: list[int] = []
+        for i, ctx in enumerate(contexts):
             items = self._cache.get(ctx)
             if items is None:
-                if ran and time.perf_counter() > deadline:
-                    missing += 1
-                    continue
-                items = self.pack.findings(root, ctx, self.path)
+                missing.append(i)
+            else:
+                for f in items:
+                    found[(f.rule_id, f.start_byte, f.end_byte)] = f
+        done = 0
+        while done < len(missing) and (done == 0 or time.perf_counter() < deadline):
+            run = self._next_run(contexts, missing, done)
+            for ctx, items in self._query_run(run).items():
                 self._cache[ctx] = items
-                self.runs += 1
-                ran = True
-            for f in items:
-                found[(f.rule_id, f.start_byte, f.end_byte)] = f
+                for f in items:
+                    found[(f.rule_id, f.start_byte, f.end_byte)] = f
+            done += len(run)
         out = sorted(found.values(), key=lambda f: (f.start_byte, f.rule_id))
         if wanted is not None:
             starts = [s for s, _ in wanted]
@@ -263,7 +273,48 @@ class LiveChecker(DocumentChecker):
                 if i >= 0 and wanted[i][1] > f.start_byte:
                     kept.append(f)
             out = kept
-        return self.engine.filter_paths(out, self.path), missing
+        return self.engine.filter_paths(out, self.path), len(missing) - done
+
+    def _next_run(self, contexts: list[tuple[int, int]], missing: list[int], at: int
+                  ) -> list[tuple[int, int]]:
+        """Uncached contexts from ``missing[at]`` on that sit next to each other and fit in one
+        query of about :attr:`_batch` bytes (a cold document is a few big queries, not
+        thousands of small ones, each with its own cursor)."""
+        first = contexts[missing[at]]
+        run = [first]
+        j = at + 1
+        while (j < len(missing) and missing[j] == missing[j - 1] + 1
+               and contexts[missing[j]][1] - first[0] <= self._batch):
+            run.append(contexts[missing[j]])
+            j += 1
+        return run
+
+    def _query_run(self, run: list[tuple[int, int]]) -> dict[tuple[int, int], list[Finding]]:
+        """One query over ``run``'s bytes, its findings handed to the context holding them
+        (a match whose node starts outside every context goes to each context it overlaps,
+        as a query per context would have returned it)."""
+        t0 = time.perf_counter()
+        items = self.pack.findings(self.tree.root_node, (run[0][0], run[-1][1]), self.path)
+        elapsed = time.perf_counter() - t0
+        # Aim each query at about half a slice. A query's cost is a fixed part (tree-sitter
+        # walks every top-level node, ~10 ms with 20,000 of them) plus a part per byte: grow
+        # while well under, shrink when well over.
+        if elapsed < SLICE_SECONDS / 2:
+            self._batch = min(self._batch * 2, 4 << 20)
+        elif elapsed > SLICE_SECONDS * 1.5:
+            self._batch = max(self._batch // 2, 1024)
+        self.runs += len(run)
+        out: dict[tuple[int, int], list[Finding]] = {ctx: [] for ctx in run}
+        starts = [ctx[0] for ctx in run]
+        for f in items:
+            i = bisect_right(starts, f.start_byte) - 1
+            if i >= 0 and f.start_byte < run[i][1]:
+                out[run[i]].append(f)
+                continue
+            for ctx in run:
+                if f.start_byte < ctx[1] and ctx[0] < max(f.end_byte, f.start_byte + 1):
+                    out[ctx].append(f)
+        return out
 
 
 # -- the feature ------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -59,6 +61,28 @@ def make_converter() -> Any:
     return converter
 
 
+_ATTRIBUTE = re.compile(r"@ attribute (\w+)")
+
+
+def _structure_reason(cause: BaseException | None) -> str:
+    """One line from cattrs' nested validation errors: ``position.line: <what was wrong>``."""
+    path: list[str] = []
+    exc = cause
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+        for note in getattr(exc, "__notes__", ()):
+            m = _ATTRIBUTE.search(str(note))
+            if m and m.group(1) != "params":
+                path.append(m.group(1))
+    if exc is None:
+        return "malformed parameters"
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, KeyError):
+        text = "missing"
+        path.append(str(exc.args[0]) if exc.args else "?")
+    return f"{'.'.join(path)}: {text}" if path else text
+
+
 class _Answered:
     """Marks a message already answered with an error while it was being parsed."""
 
@@ -97,8 +121,7 @@ class TracemarkProtocol(LanguageServerProtocol):
             return super().structure_message(data)
         except JsonRpcException as err:
             if isinstance(data, dict) and "id" in data and "method" in data:
-                cause = err.__cause__
-                reason = str(cause).splitlines()[0] if cause else "malformed parameters"
+                reason = _structure_reason(err.__cause__)
                 error = JsonRpcInvalidParams(f"invalid params for {data['method']}: {reason}")
                 self._send_response(data["id"], error=error.to_response_error())
                 self._server.log_client(
@@ -223,6 +246,14 @@ class TracemarkServer(LanguageServer):
         from pygls.exceptions import FeatureRequestError
 
         if source is FeatureRequestError:
+            return
+        if isinstance(error, BrokenPipeError | ConnectionResetError) or (
+                isinstance(error, ValueError) and "closed file" in str(error)):
+            log.debug("the client is gone: %s", error)  # after exit: nobody left to tell
+            return
+        if isinstance(error, json.JSONDecodeError):
+            self.log_client(f"ignored a message that is not valid JSON: {error}",
+                            types.MessageType.Warning)
             return
         self.log_client(f"internal error: {error}", types.MessageType.Error)
 
