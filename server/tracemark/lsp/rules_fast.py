@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
@@ -61,10 +62,18 @@ MAX_LIVE_BYTES = 4 * 1024 * 1024
 # -- the engine for a project -----------------------------------------------------------------
 
 
-@cache
+_ENGINE_LOCK = threading.Lock()
+
+
 def engine_for(root: Path | None) -> Engine:
     """The rule engine for the project at ``root``: the one place the project policy plugs in
-    (rule enable/disable, severities, parameters). Cached per root."""
+    (rule enable/disable, severities, parameters). Built once per root, thread-safe."""
+    with _ENGINE_LOCK:
+        return _engine_for(root)
+
+
+@cache
+def _engine_for(root: Path | None) -> Engine:
     return default_engine()
 
 
@@ -215,17 +224,20 @@ class LiveChecker(DocumentChecker):
     def contexts(self, wanted: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
         """The contexts to query for ``wanted`` (``None``: the whole document), split at
         top-level units so each is small and cached on its own."""
-        units = self.unit_ranges()
         if wanted is None:
-            return units
-        starts = [u[0] for u in units]
+            return self.unit_ranges()
+        root = self.tree.root_node
         out: list[tuple[int, int]] = []
         for s, e in wanted:
-            i = max(0, bisect_right(starts, s) - 1)
-            while i < len(units) and units[i][0] < e:
-                us, ue = units[i]
-                i += 1
-                if ue <= s:
+            # Only the units the range touches (walking all of them costs ~1 ms per 600).
+            node = root.first_child_for_byte(s)
+            prev = node.prev_sibling if node is not None else root.child(root.child_count - 1)
+            if prev is not None and prev.end_byte > s:
+                node = prev
+            while node is not None and node.start_byte < e:
+                us, ue = node.start_byte, node.end_byte
+                node = node.next_sibling
+                if ue <= s or ue <= us:
                     continue
                 if s <= us and ue <= e:
                     out.append((us, ue))
@@ -348,7 +360,7 @@ class FastRules:
 
     def __init__(self, server: TracemarkServer) -> None:
         self.server = server
-        self._compiling: dict[tuple[int, str], asyncio.Future[object]] = {}
+        self._compiling: dict[str, asyncio.Future[Engine]] = {}
         ev = server.events
         ev.opened.append(self.on_opened)
         ev.changed.append(self.on_changed)
@@ -377,9 +389,6 @@ class FastRules:
         spec = self.language(od)
         if spec is None:
             return
-        engine = self.engine()
-        if not engine.rules.for_language(spec.name):
-            return
         size = len(od.text)  # code points; bytes are at least as many
         if size > MAX_LIVE_BYTES:
             self.server.log_client(
@@ -389,18 +398,27 @@ class FastRules:
             return
         st = _DocRules()
         od.state["fast"] = st
-        self.server.spawn(self._start(od, st, spec, engine), f"fast rules for {od.uri}")
+        self.server.spawn(self._start(od, st, spec), f"fast rules for {od.uri}")
 
-    async def _start(self, od: OpenDocument, st: _DocRules, spec: langs.LanguageSpec,
-                     engine: Engine) -> None:
-        """Compile the language's rules off the loop (once), then parse in slices."""
-        key = (id(engine), spec.name)
-        fut = self._compiling.get(key)
+    def _prepare(self, language: str) -> Engine:
+        """The project's engine with ``language`` compiled (loading rules files and compiling
+        queries takes a second or more: done on a worker thread, once)."""
+        engine = self.engine()
+        if engine.rules.for_language(language):
+            engine.pack(language)
+        return engine
+
+    async def _start(self, od: OpenDocument, st: _DocRules, spec: langs.LanguageSpec) -> None:
+        """Load and compile the rules off the loop (once), then parse in slices."""
+        fut = self._compiling.get(spec.name)
         if fut is None:
-            fut = asyncio.get_running_loop().run_in_executor(None, engine.pack, spec.name)
-            self._compiling[key] = fut
-        await fut
+            fut = asyncio.get_running_loop().run_in_executor(None, self._prepare, spec.name)
+            self._compiling[spec.name] = fut
+        engine = await fut
         if od.closed or od.state.get("fast") is not st:
+            return
+        if not engine.rules.for_language(spec.name):
+            od.state.pop("fast", None)
             return
         path = str(od.path) if od.path is not None else None
         st.checker = LiveChecker(spec, engine, path)

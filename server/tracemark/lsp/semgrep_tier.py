@@ -168,7 +168,9 @@ class SemgrepTier:
             if od.closed:
                 return
             settings = self.server.settings.semgrep
-            engine = engine_for(uri_to_path(self.server.root) if self.server.root else None)
+            root = uri_to_path(self.server.root) if self.server.root else None
+            # The first call loads the rule files: not on the event loop.
+            engine = await asyncio.get_running_loop().run_in_executor(None, engine_for, root)
             # The snapshot the findings will be about.
             seq, index, version = od.seq, od.doc.index, od.version
             scan = BufferScan(index.text, name, rules=engine.rules,
