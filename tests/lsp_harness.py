@@ -42,8 +42,10 @@ MATRIX = [("neovim", "utf-8"), ("neovim", "utf-16"), ("vscode", "utf-16"), ("vsc
 #: Each editor in its natural encoding: for the secondary scenarios (server start-up dominates
 #: their run time).
 PAIRS = [("neovim", "utf-8"), ("vscode", "utf-16")]
-#: Seconds a test waits for something the server should do.
-WAIT = 10.0
+#: Seconds a test waits for something the server should do (generous: the machine may be busy).
+WAIT = 20.0
+#: Seconds a test waits for a semgrep run (a process start and a scan, on a busy machine).
+SEMGREP_WAIT = 90.0
 
 
 def plain(obj: Any) -> Any:
@@ -309,7 +311,8 @@ class Doc:
         return list(last.diagnostics) if last is not None else []
 
     async def wait_diagnostics(self, predicate: Callable[[list[types.Diagnostic]], Any],
-                               what: str = "diagnostics") -> list[types.Diagnostic]:
+                               what: str = "diagnostics", timeout: float = WAIT
+                               ) -> list[types.Diagnostic]:
         """Diagnostics of the current version that satisfy ``predicate`` (published, or pulled
         when the session uses pull diagnostics)."""
         if self.session.pull:
@@ -317,7 +320,7 @@ class Doc:
                 report = await self.pull()
                 return list(report.items)
 
-            deadline = time.monotonic() + WAIT
+            deadline = time.monotonic() + timeout
             while True:
                 items = await pulled()
                 if predicate(items):
@@ -330,7 +333,7 @@ class Doc:
             return (last is not None and last.version == self.version
                     and bool(predicate(list(last.diagnostics))))
 
-        await wait_until(check, what=f"{what} (version {self.version})")
+        await wait_until(check, timeout, what=f"{what} (version {self.version})")
         return self.diagnostics()
 
     async def pull(self, previous: str | None = None) -> Any:

@@ -255,3 +255,26 @@ async def test_invalid_utf8_on_disk_is_a_warning_not_a_crash(lsp, repo):
     proc = tracemark("blame", "good.py", "--json", cwd=repo)
     assert proc.returncode == 0
     assert json.loads(proc.stdout)["lines"][0]["kind"] == "ai"
+
+
+def test_stdin_from_a_regular_file_falls_back_to_the_threaded_reader(tmp_path):
+    """The event loop cannot watch a regular file; ``tracemark serve < FILE`` still works."""
+    import subprocess
+    import sys
+
+    def frame(msg: dict[str, Any]) -> bytes:
+        body = json.dumps({"jsonrpc": "2.0", **msg}).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    script = tmp_path / "session.bin"
+    script.write_bytes(
+        frame({"id": 1, "method": "initialize", "params": {"capabilities": {},
+                                                            "initializationOptions": {}}})
+        + frame({"method": "initialized", "params": {}})
+        + frame({"id": 2, "method": "shutdown"}) + frame({"method": "exit"}))
+    with script.open("rb") as stdin:
+        proc = subprocess.run([sys.executable, "-m", "tracemark", "serve"], stdin=stdin,
+                              capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert b'"positionEncoding": "utf-16"' in proc.stdout
+    assert b'"id": 2, "jsonrpc": "2.0", "result": null' in proc.stdout

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from lsp_harness import PAIRS, wait_until
+from lsp_harness import PAIRS, SEMGREP_WAIT, wait_until
 
 pytestmark = pytest.mark.semgrep
 
@@ -66,7 +66,8 @@ async def test_user_rule_finding_published_as_semgrep_beside_fast_diagnostics(
     doc.type_text(doc.position(len(doc.text)), "debug_dump(1)\n")
     doc.save()
     diags = await doc.wait_diagnostics(
-        lambda d: "semgrep" in _by_source(d), "the user rule's finding from semgrep")
+        lambda d: "semgrep" in _by_source(d), "the user rule's finding from semgrep",
+        timeout=SEMGREP_WAIT)
     assert _by_source(diags) == {"tracemark": ["py-subprocess-shell"],
                                  "semgrep": ["acme-no-debug-dump"]}
     dump = next(d for d in diags if d.source == "semgrep")
@@ -89,7 +90,8 @@ async def test_semgrep_scans_the_buffer_not_the_file_on_disk(lsp, workspace, use
     path = workspace / "unsaved.py"
     doc = await s.open(path, "debug_dump(secret)\n")
     path.write_text("print('nothing to see')\n", encoding="utf-8")  # disk differs from buffer
-    diags = await doc.wait_diagnostics(lambda d: d, "semgrep's finding on the buffer")
+    diags = await doc.wait_diagnostics(lambda d: d, "semgrep's finding on the buffer",
+                                       timeout=SEMGREP_WAIT)
     assert [(d.source, d.code) for d in diags] == [("semgrep", "acme-no-debug-dump")]
 
 
@@ -100,10 +102,11 @@ async def test_a_newer_run_cancels_the_running_one(lsp, workspace, user_rules):
     filler = "".join(f"def f{i}(a):\n    return a + {i}\n\n" for i in range(20000))
     doc = await s.open(workspace / "twice.py", "x = 1\n" + filler)
     await s.wait(lambda: any(m.startswith("semgrep started") for m in s.logged()),
-                 "the first run to start")
+                 "the first run to start", timeout=SEMGREP_WAIT)
     doc.replace("x = 1", "debug_dump(x)")
     doc.save()
-    diags = await doc.wait_diagnostics(lambda d: d, "the finding of the second run")
+    diags = await doc.wait_diagnostics(lambda d: d, "the finding of the second run",
+                                       timeout=SEMGREP_WAIT)
     assert [d.code for d in diags] == ["acme-no-debug-dump"]
     logged = s.logged()
     assert any("semgrep run cancelled: a newer run started" in m for m in logged), logged
@@ -123,7 +126,7 @@ async def test_semgrep_missing_is_told_once_and_fast_tier_keeps_working(lsp, wor
     for doc in docs:
         diags = await doc.wait_diagnostics(lambda d: d)
         assert [(d.source, d.code) for d in diags] == [("tracemark", "py-subprocess-shell")]
-    await wait_until(lambda: sum("semgrep" in m for m in s.logged()) >= 4,
+    await wait_until(lambda: sum("semgrep" in m for m in s.logged()) >= 4, SEMGREP_WAIT,
                      what="every run to fail")
     told = [m for m in s.shown() if "semgrep" in m]
     assert len(told) == 1, s.shown()
@@ -138,7 +141,8 @@ async def test_broken_user_config_is_told_once_and_fast_tier_keeps_working(lsp, 
     doc = await s.open(workspace / "c.py", "import subprocess\n")
     await doc.insert_ai(doc.position(len(doc.text)), "subprocess.run(c, shell=True)\n")
     doc.save()
-    await s.wait(lambda: any("semgrep" in m for m in s.shown()), "the message")
+    await s.wait(lambda: any("semgrep" in m for m in s.shown()), "the message",
+                 timeout=SEMGREP_WAIT)
     told = [m for m in s.shown() if "semgrep" in m]
     assert len(told) == 1 and "does/not/exist.yaml does not exist" in told[0]
     diags = await doc.wait_diagnostics(lambda d: d)
@@ -150,7 +154,7 @@ async def test_semgrep_results_are_cleared_on_close_and_off_when_disabled(lsp, w
     """Closing publishes an empty list; ``semgrep.enabled: false`` runs nothing."""
     s = await lsp("vscode", init={"scope": "all", "semgrep": {"configs": [str(user_rules)]}})
     doc = await s.open(workspace / "d.py", "debug_dump(x)\n")
-    await doc.wait_diagnostics(lambda d: d)
+    await doc.wait_diagnostics(lambda d: d, timeout=SEMGREP_WAIT)
     doc.close()
     await s.wait(lambda: doc.published() is not None and not doc.published().diagnostics
                  and doc.published().version is None, "the clearing publication")

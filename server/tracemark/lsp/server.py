@@ -16,9 +16,11 @@ import contextlib
 import json
 import logging
 import re
+import sys
+import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
@@ -148,6 +150,31 @@ class TracemarkProtocol(LanguageServerProtocol):
             )
             return
         super().handle_message(message)
+
+
+#: Longest header line read from stdin (a longer one is skipped as garbage).
+_LINE_LIMIT = 1 << 20
+
+
+class _PipeReader:
+    """pygls' reader interface over an ``asyncio.StreamReader``: end of input is ``b""``."""
+
+    def __init__(self, stream: asyncio.StreamReader) -> None:
+        self.stream = stream
+
+    async def readline(self) -> bytes:
+        try:
+            return await self.stream.readline()
+        except ValueError:  # a line over the limit: drop it, keep reading
+            with contextlib.suppress(asyncio.LimitOverrunError, ValueError):
+                await self.stream.read(_LINE_LIMIT)
+            return b"?\r\n"
+
+    async def readexactly(self, n: int) -> bytes:
+        try:
+            return await self.stream.readexactly(n)
+        except asyncio.IncompleteReadError:
+            return b""  # the client went away mid-message
 
 
 class Events:
@@ -281,6 +308,42 @@ class TracemarkServer(LanguageServer):
     def blocking(self, fn: Callable[..., T], *args: Any) -> Awaitable[T]:
         """``fn(*args)`` on the I/O thread (ledger work), awaitable from the loop."""
         return asyncio.get_running_loop().run_in_executor(self.io, fn, *args)
+
+    # -- transport -------------------------------------------------------------------------
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve over stdin/stdout, reading stdin on the event loop itself.
+
+        pygls' stdio reader hands every ``readline`` and ``read`` to a thread pool: three
+        thread round trips per message, the largest share of a keystroke's cost on a busy
+        machine. A pipe is read by the loop directly here (as pygls does for TCP); stdin that
+        the loop cannot watch (a regular file) falls back to pygls' reader.
+        """
+        from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+
+        source_in = stdin or sys.stdin.buffer
+        self._stop_event = threading.Event()
+
+        async def serve() -> None:
+            loop = asyncio.get_running_loop()
+            stream = asyncio.StreamReader(limit=_LINE_LIMIT)
+            reader: Any
+            try:
+                await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream),
+                                             source_in)
+                reader = _PipeReader(stream)
+            except (ValueError, OSError, NotImplementedError):
+                reader = StdinAsyncReader(source_in, self.thread_pool)
+            self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+            await run_async(stop_event=self._stop_event, reader=reader, protocol=self.protocol,
+                            logger=log, error_handler=self.report_server_error)
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; stopping")
+        except (KeyboardInterrupt, SystemExit):
+            pass
 
     def shutdown(self) -> None:
         for task in list(self._tasks):
