@@ -9,6 +9,7 @@ cancels a running one, and a missing semgrep is told once while the fast tier ke
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -77,11 +78,32 @@ async def test_user_rule_finding_published_as_semgrep_beside_fast_diagnostics(
     assert dump.code_description.href.endswith("/532.html")
 
     # A fast pass (typing above the block) moves it and does not wipe it.
-    doc.insert(types.Position(line=0, character=0), "# a comment typed later\n")
+    runs = _semgrep_runs(s)
+    started = sum(m.startswith("semgrep started") for m in s.logged())
+    doc.type_text(types.Position(line=0, character=0), "# typed later\n")
     diags = await doc.wait_diagnostics(lambda d: len(d) == 2, "both tiers after an edit")
     dump = next(d for d in diags if d.source == "semgrep")
     assert doc.text_in(dump.range) == "debug_dump(token)"
-    assert _semgrep_runs(s) == 1  # typing never runs semgrep
+    await doc.mark(None, kind="ai", tool="x")  # a round trip: every keystroke was handled
+    await asyncio.sleep(1.0)  # past the debounce: a run a keystroke had scheduled would start
+    assert _semgrep_runs(s) == runs  # typing never runs semgrep
+    assert sum(m.startswith("semgrep started") for m in s.logged()) == started
+
+
+async def test_documents_without_ai_text_are_scanned_only_once_some_arrives(lsp, workspace,
+                                                                           user_rules):
+    """Scope ``ai``: no semgrep process for a file nothing AI-written is in; one when a mark
+    arrives."""
+    s = await lsp("vscode", init={"semgrep": {"configs": [str(user_rules)]}})
+    doc = await s.open(workspace / "human.py", "debug_dump(x)\ny = 1\n")
+    doc.save()
+    await asyncio.sleep(1.0)  # past the open and save debounce
+    await doc.mark(doc.line_range(1, 2), kind="human", tool=None, model=None)  # a round trip
+    assert not any(m.startswith("semgrep") for m in s.logged())
+    await doc.mark(doc.line_range(0, 1))
+    diags = await doc.wait_diagnostics(lambda d: d, "the AI line's semgrep finding",
+                                       timeout=SEMGREP_WAIT)
+    assert [(d.source, d.code) for d in diags] == [("semgrep", "acme-no-debug-dump")]
 
 
 async def test_semgrep_scans_the_buffer_not_the_file_on_disk(lsp, workspace, user_rules):
