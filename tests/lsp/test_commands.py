@@ -101,3 +101,24 @@ async def test_commands_with_bad_arguments_get_an_lsp_error(lsp, workspace):
             await doc.command(name, *args)
         assert reason in str(err.value), (name, err.value)
     await s.alive()
+
+
+async def test_inlay_hints_when_switched_on(lsp, workspace):
+    """Setting ``inlayHints`` (off by default): a hint after the first line of each AI block,
+    for editors that show inlay hints but not code lenses."""
+    s = await lsp("neovim", "utf-8", init={"inlayHints": True, "codeLens": False})
+    doc = await s.open(workspace / "i.py", TEXT)
+    await doc.mark(doc.line_range(3, 5), tool="copilot", model="gpt-4.1")
+    await doc.wait_spans(lambda sp: sp)
+    hints = await s.client.text_document_inlay_hint_async(types.InlayHintParams(
+        text_document=types.TextDocumentIdentifier(uri=doc.uri), range=doc.line_range(0, 6)))
+    assert [(h.position.line, h.position.character, h.label) for h in hints] == [
+        (3, len("x = 1"), "AI copilot gpt-4.1 ×2")]
+    assert await doc.lenses() == []  # codeLens: false
+
+    off = await lsp("vscode")
+    doc2 = await off.open(workspace / "j.py", TEXT)
+    await doc2.mark(doc2.line_range(3, 5))
+    await doc2.wait_spans(lambda sp: sp)
+    assert not await off.client.text_document_inlay_hint_async(types.InlayHintParams(
+        text_document=types.TextDocumentIdentifier(uri=doc2.uri), range=doc2.line_range(0, 6)))
