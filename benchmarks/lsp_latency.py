@@ -3,12 +3,14 @@
 A 5,000-line Python file with three AI spans (one holds a finding) is opened in UTF-16 (VS Code's
 encoding); then 1,000 single-character edits are typed inside the AI function that holds the
 finding (a character typed, then deleted: the hot path, where the fast tier re-checks the span).
-For each edit the script sends ``textDocument/didChange`` followed at once by a cheap request
-(``textDocument/inlayHint``, answered at once: inlay hints are off by default). The server
-handles messages in order, so the answer arrives only after the change was processed:
+For each edit the script writes ``textDocument/didChange`` and, in the same write, a cheap
+request (``textDocument/inlayHint``, answered at once: inlay hints are off by default). The
+server handles messages in order, so the answer arrives only after the change was processed:
 
 - **change processed**: ``didChange`` sent → the answer to the request that follows it. An
-  upper bound of the server's processing time: it includes the pipe and JSON both ways.
+  upper bound of the server's processing time: it includes the pipe and JSON both ways. (The
+  fast tier's re-check runs right after the messages already read, so it is not in here: it is
+  the next figure.)
 - **request alone**: the same request with no change before it (the transport's share), so the
   difference is the change's own cost;
 - **change → publishDiagnostics**: ``didChange`` sent → the diagnostics for that version
@@ -59,19 +61,26 @@ class RawClient:
         self.waiters: dict[int, asyncio.Future[float]] = {}
         self.reader = asyncio.create_task(self._read())
 
-    def _send(self, msg: dict[str, Any]) -> None:
-        body = json.dumps(msg).encode()
+    def _send(self, *msgs: dict[str, Any]) -> None:
+        """Messages written in one go (one pipe write)."""
+        data = b""
+        for msg in msgs:
+            body = json.dumps(msg).encode()
+            data += b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
         assert self.proc.stdin is not None
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        self.proc.stdin.write(data)
 
     def notify(self, method: str, params: Any) -> None:
         self._send({"jsonrpc": "2.0", "method": method, "params": params})
 
-    def request(self, method: str, params: Any) -> asyncio.Future[Any]:
+    def request(self, method: str, params: Any, *, after: dict[str, Any] | None = None
+                ) -> asyncio.Future[Any]:
+        """Send a request (preceded, in the same write, by the notification ``after``)."""
         msg_id = next(self.ids)
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.pending[msg_id] = fut
-        self._send({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        msg = {"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}
+        self._send(*([after] if after else []), msg)
         return fut
 
     def publication(self, version: int) -> asyncio.Future[float]:
@@ -177,10 +186,10 @@ async def run(edits: int, spacing: float, command: list[str] = SERVER) -> dict[s
         else:
             end = {"line": insert_at["line"], "character": insert_at["character"] + 1}
             change = {"range": {"start": insert_at, "end": end}, "text": ""}
+        did_change = {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}}
         t0 = time.perf_counter()
-        client.notify("textDocument/didChange", {
-            "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
-        answered, _ = await client.request("textDocument/inlayHint", probe)
+        answered, _ = await client.request("textDocument/inlayHint", probe, after=did_change)
         processed.append((answered - t0) * 1000)
         got = await asyncio.wait_for(client.publication(version), 10)
         published.append((got - t0) * 1000)
