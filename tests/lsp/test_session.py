@@ -166,3 +166,19 @@ async def test_agent_hook_spans_recorded_while_open_are_picked_up_not_overwritte
     blame = await s.wait(lambda: _blame(repo, "agent.py", {"ai"}))
     assert [(e["line"], e["tool"]) for e in blame if e["kind"] == "ai"] == [
         (1, "copilot"), (3, "claude-code"), (4, "claude-code")]
+
+
+async def test_utf32_positions(lsp, workspace):
+    """The third LSP encoding: characters are code points (an emoji is one, not two or four)."""
+    s = await lsp("neovim", "utf-32")
+    doc = await s.open(workspace / "u32.py", "import subprocess\n# 🙂🙂 é\n")
+    rng = await doc.insert_ai(doc.position(len(doc.text)),
+                              "def f(c):\n    x = '🙂'; subprocess.run(c, shell=True)\n")
+    assert rng.start.line == 2
+    await wait_copilot(doc)
+    diags = await doc.wait_diagnostics(lambda d: d)
+    assert diags[0].range.start.character == len("    x = '🙂'; ")  # code points
+    assert doc.text_in(diags[0].range) == "subprocess.run(c, shell=True)"
+    doc.insert(doc.pos("🙂🙂", delta=1), "é\n#")  # splits the comment: the span moves down
+    await wait_copilot(doc)
+    assert doc.span_texts() == ["def f(c):\n    x = '🙂'; subprocess.run(c, shell=True)\n"]

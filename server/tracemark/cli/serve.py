@@ -10,8 +10,9 @@ import sys
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve", help="run the language server (stdio; --tcp PORT for debugging)",
-        description="Run the tracemark language server. Editors start it over stdio; "
-        "--tcp listens on a local port instead, for attaching a client by hand.")
+        description="Run the tracemark language server (LSP 3.17 plus tracemark/markRange, "
+        "tracemark/spans and the tracemark.* commands: docs/protocol.md). Editors start it "
+        "over stdio; --tcp listens on a local port instead, for attaching a client by hand.")
     p.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead "
                    "of stdio")
     p.add_argument("--host", default="127.0.0.1", help="address for --tcp (default 127.0.0.1)")
