@@ -413,8 +413,9 @@ def client_converter() -> Any:
     return converter
 
 
-def server_command() -> list[str]:
-    return [sys.executable, "-m", "tracemark", "serve"]
+def server_command(*args: str) -> list[str]:
+    """``tracemark serve ARGS`` with this Python (the project's venv)."""
+    return [sys.executable, "-m", "tracemark", "serve", *args]
 
 
 
@@ -422,13 +423,14 @@ def server_command() -> list[str]:
 async def start_session(profile: str = "vscode", encoding: str | None = None, *,
                         init: Any = None, configuration: Any = None, root: Path,
                         env: dict[str, str] | None = None, pull: bool = False,
-                        raw_init: bool = False) -> Session:
-    """Start ``tracemark serve`` and initialize it as the given editor would.
+                        raw_init: bool = False, args: tuple[str, ...] = ()) -> Session:
+    """Start ``tracemark serve ARGS`` and initialize it as the given editor would.
 
     ``init`` are the initializationOptions (``{"semgrep": False}`` is added unless given or
     ``raw_init``), ``configuration`` the client's ``workspace/configuration`` answer for
     ``tracemark``, ``root`` the workspace folder, ``env`` extra environment for the server,
-    ``pull`` whether the client offers pull diagnostics (with refresh).
+    ``pull`` whether the client offers pull diagnostics (with refresh), ``args`` extra
+    arguments for ``tracemark serve``.
     """
     client = LanguageClient(converter_factory=client_converter)
     session = Session(client, encoding or "utf-16", pull)
@@ -460,7 +462,7 @@ async def start_session(profile: str = "vscode", encoding: str | None = None, *,
     })
     if configuration is not None:
         client.set_configuration(configuration, section="tracemark")
-    await client.start_io(*server_command(), env={**os.environ, **(env or {})})
+    await client.start_io(*server_command(*args), env={**os.environ, **(env or {})})
     options = init
     if not raw_init:
         options = {"semgrep": False, **(init or {})} if isinstance(init, dict | None) else init

@@ -77,6 +77,8 @@ async def test_heuristic_configured_live_through_workspace_configuration(lsp, wo
         types.DidChangeConfigurationParams(settings=None))
     await s.wait(lambda: sum(m.startswith("settings:") for m in s.logged()) == 2,
                  "the new settings to apply")
+    # VS Code allows dynamic registration: the server asked for configuration changes.
+    assert types.WORKSPACE_DID_CHANGE_CONFIGURATION in s.registrations
     doc.insert(doc.position(len(doc.text)), PASTE2)
     spans = await doc.wait_spans(lambda sp: sp)
     assert doc.span_texts() == [PASTE2]
