@@ -129,3 +129,16 @@ async def test_no_diagnostics_for_languages_without_rules_or_for_plain_text(lsp,
     await doc.wait_spans(lambda sp: sp)
     assert doc.diagnostics() == []
     await s.alive()
+
+
+@pytest.mark.parametrize(("name", "language_id"), [
+    ("handler.js", "javascript"), ("handler.ts", "typescript"), ("view.tsx", "typescriptreact")])
+async def test_javascript_and_typescript_documents(lsp, workspace, name, language_id):
+    """The language comes from the LSP ``languageId``: the JS/TS rules run on those buffers."""
+    s = await lsp("vscode")
+    doc = await s.open(workspace / name, "const a = 1;\n", language_id=language_id)
+    await doc.insert_ai(doc.position(len(doc.text)),
+                        "export function run(input) {\n  return eval(input);\n}\n")
+    diags = await doc.wait_diagnostics(lambda d: d)
+    assert [(d.code, doc.text_in(d.range)) for d in diags] == [
+        ("js-eval-injection", "eval(input)")]
