@@ -228,6 +228,8 @@ class LiveChecker(DocumentChecker):
             return self.unit_ranges()
         root = self.tree.root_node
         out: list[tuple[int, int]] = []
+        if root.child_count == 0:
+            return out
         for s, e in wanted:
             # Only the units the range touches (walking all of them costs ~1 ms per 600).
             node = root.first_child_for_byte(s)
@@ -276,6 +278,9 @@ class LiveChecker(DocumentChecker):
                 for f in items:
                     found[(f.rule_id, f.start_byte, f.end_byte)] = f
             done += len(run)
+        if contexts:
+            for f in self._whole_document_findings():
+                found[(f.rule_id, f.start_byte, f.end_byte)] = f
         out = sorted(found.values(), key=lambda f: (f.start_byte, f.rule_id))
         if wanted is not None:
             starts = [s for s, _ in wanted]
@@ -285,7 +290,30 @@ class LiveChecker(DocumentChecker):
                 if i >= 0 and wanted[i][1] > f.start_byte:
                     kept.append(f)
             out = kept
-        return self.engine.filter_paths(out, self.path), len(missing) - done
+        return self._finalize(out), len(missing) - done
+
+    # The core checker may grow (the project-policy work does): rules whose context is the
+    # whole document, and an engine step that applies the policy to findings. These three use
+    # them when the checker has them and fall back to the plain behaviour otherwise, so the
+    # editor applies exactly what ``scan`` and the gate apply.
+
+    def _context_findings(self, byte_range: tuple[int, int]) -> list[Finding]:
+        found = self.pack.findings(self.tree.root_node, byte_range, self.path)
+        whole = getattr(self, "document_rules", None)
+        return [f for f in found if f.rule_id not in whole] if whole else found
+
+    def _whole_document_findings(self) -> list[Finding]:
+        if getattr(self, "_document_pack", None) is None:
+            return []
+        if self._document_findings is None:  # reset by every edit (``_invalidate``)
+            self._document_findings = self.document_findings()
+        return self._document_findings
+
+    def _finalize(self, findings: list[Finding]) -> list[Finding]:
+        finalize = getattr(self.engine, "finalize", None)
+        if finalize is not None:
+            return finalize(findings, self.path, self.source)
+        return self.engine.filter_paths(findings, self.path)
 
     def _next_run(self, contexts: list[tuple[int, int]], missing: list[int], at: int
                   ) -> list[tuple[int, int]]:
@@ -306,7 +334,7 @@ class LiveChecker(DocumentChecker):
         (a match whose node starts outside every context goes to each context it overlaps,
         as a query per context would have returned it)."""
         t0 = time.perf_counter()
-        items = self.pack.findings(self.tree.root_node, (run[0][0], run[-1][1]), self.path)
+        items = self._context_findings((run[0][0], run[-1][1]))
         elapsed = time.perf_counter() - t0
         # Aim each query at about half a slice. A query's cost is a fixed part (tree-sitter
         # walks every top-level node, ~10 ms with 20,000 of them) plus a part per byte: grow
