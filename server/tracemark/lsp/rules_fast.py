@@ -562,8 +562,8 @@ class FastRules:
     async def _catch_up(self, od: OpenDocument, st: _DocRules) -> None:
         while True:
             await asyncio.sleep(0)
-            if od.closed or od.state.get("fast") is not st:
-                return
+            if od.closed or od.state.get("fast") is not st or st.checker is None:
+                return  # no checker yet: ``_start`` kicks again once the rules are compiled
             deadline = time.perf_counter() + SLICE_SECONDS
             _, complete = self._compute(od, st, self.server.settings.scope, deadline)
             if complete:
