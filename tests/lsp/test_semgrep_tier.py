@@ -127,7 +127,7 @@ async def test_a_newer_run_cancels_the_running_one(lsp, workspace, user_rules):
     s = await lsp("vscode", init={"scope": "all", "semgrep": {"configs": [str(user_rules)]}})
     # Big enough that semgrep takes a while, so the second save lands while it runs. Ruby: only
     # semgrep (through the user's rule) looks at it, the fast tier has no rules for it.
-    filler = "".join(f"def f{i}(a)\n  a + {i}\nend\n" for i in range(20000))
+    filler = "".join(f"def f{i}(a)\n  a + {i}\nend\n" for i in range(4000))
     doc = await s.open(workspace / "twice.rb", "x = 1\n" + filler, language_id="ruby")
     await s.wait(lambda: any(m.startswith("semgrep started") for m in s.logged()),
                  "the first run to start", timeout=SEMGREP_WAIT)
