@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The enums and the clock live in a module without pydantic (the commit hook reads origins
+# without importing pydantic); they are re-exported here, where they have always been.
+from tracemark.model.kinds import Confidence, OriginKind, utcnow
 
-class OriginKind(StrEnum):
-    """The kinds a character or a line can have (the blame contract's ``kind``)."""
-
-    AI = "ai"
-    #: AI-written text that a person has since edited (inside the span, or on the same line).
-    AI_MODIFIED = "ai-modified"
-    HUMAN = "human"
-    #: AI-written text that a person has explicitly reviewed and accepted.
-    REVIEWED = "reviewed"
-    #: Nothing is known about this text (tracemark never saw it written).
-    UNKNOWN = "unknown"
-
-    @property
-    def is_ai(self) -> bool:
-        """AI wrote it, whatever happened since (edited or reviewed)."""
-        return self in (OriginKind.AI, OriginKind.AI_MODIFIED, OriginKind.REVIEWED)
-
-
-class Confidence(StrEnum):
-    """How the origin was learned."""
-
-    #: An editor plugin, proxy or agent hook reported exactly what the AI inserted.
-    EXACT = "exact"
-    #: Inferred, e.g. one change event that inserted several lines at once.
-    HEURISTIC = "heuristic"
-    #: A person said so (``tracemark mark``, ``tracemark.markSelection``).
-    DECLARED = "declared"
-
-
-def utcnow() -> datetime:
-    """Now, in UTC, to the millisecond (what the ledger and trailers keep)."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+__all__ = ["Confidence", "Origin", "OriginKind", "utcnow"]
 
 
 class Origin(BaseModel):

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from tracemark.model.origin import Confidence, Origin, OriginKind
+from tracemark.model.kinds import Confidence, OriginKind
+
+if TYPE_CHECKING:  # pragma: no cover  (annotations only: spans carry any origin object)
+    from tracemark.model.origin import Origin
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,13 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
-from tracemark.model import Origin, Span
+from tracemark.model import Span
 from tracemark.tracking.positions import LINE_BREAK, TextIndex
+
+if TYPE_CHECKING:  # pragma: no cover  (annotations only: no pydantic at import)
+    from tracemark.model.origin import Origin
 
 _new = Span
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from tracemark.model import LineOrigin, Origin, Span
+from tracemark.model import LineOrigin, Span
 from tracemark.tracking import spans as span_ops
 from tracemark.tracking.anchor import reanchor
 from tracemark.tracking.lines import classify_lines
 from tracemark.tracking.positions import PositionEncoding, TextIndex
+
+if TYPE_CHECKING:  # pragma: no cover  (annotations only: no pydantic at import)
+    from tracemark.model.origin import Origin
 
 #: An LSP range as ``(start_line, start_character, end_line, end_character)``.
 LspRange = tuple[int, int, int, int]

@@ -9,9 +9,13 @@ line takes the kind of a span that covers it whole (a blank line inside an AI bl
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from tracemark.model import LineOrigin, Origin, OriginKind, Span
+from tracemark.model import LineOrigin, OriginKind, Span
 from tracemark.tracking.positions import TextIndex
+
+if TYPE_CHECKING:  # pragma: no cover  (annotations only: no pydantic at import)
+    from tracemark.model.origin import Origin
 
 
 def _nonblank(s: str) -> int:

@@ -20,8 +20,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-from tracemark.model import Origin, OriginKind, Span
+from tracemark.model import OriginKind, Span
+
+if TYPE_CHECKING:  # pragma: no cover  (annotations only: no pydantic at import)
+    from tracemark.model.origin import Origin
 
 _new = Span
 
