@@ -172,6 +172,7 @@ def attest_message(message_file: Path, *, amend: bool, repo=None, config=None) -
 def _attest(repo, config, message_file: Path, text: str, base: str | None,
             others: list[str]) -> str | None:
     from tracemark.attest.changes import read_blobs, staged_changes
+    from tracemark.attest.ledger_view import open_for_hook
     from tracemark.attest.record import build_record
     from tracemark.attest.trailers import (
         ASSISTED_BY,
@@ -182,14 +183,9 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
         parse_message,
         remove_lines,
     )
-    from tracemark.ledger.store import LEDGER_NAME
 
     changes = staged_changes(repo.root, base)
-    ledger = None
-    if (repo.tracemark_dir / LEDGER_NAME).exists():
-        from tracemark.ledger import open_ledger
-
-        ledger = open_ledger(repo)
+    ledger = open_for_hook(repo)  # read-only, and without pydantic when it can
     try:
         parsed = parse_message(text)
         covered: dict[str, set[int]] = {}
@@ -226,7 +222,6 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
     finally:
         if ledger is not None:
             ledger.close()
-    record = staged.record
     for note in staged.notes:
         warn(note)
     if not staged.ai_lines and (kept or not config.attest_human):
@@ -234,19 +229,19 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
             message_file.write_text(remove_lines(text, drop), encoding="utf-8",
                                     errors="surrogateescape")
         return None
-    payload = record.canonical()
-    signature = sign(repo, config, payload, record, staged.ai_digests)
+    payload = staged.payload
+    signature = sign(repo, config, payload, staged, staged.ai_digests)
     new_text = remove_lines(text, drop) if drop else text
     present = {a.strip() for a in parse_message(new_text).assisted_by}
-    trailers = [(ASSISTED_BY, label) for label in record.assisted_by() if label not in present]
-    trailers.append((RECORD_KEY, encode_record(payload, record.compact)))
+    trailers = [(ASSISTED_BY, label) for label in staged.assisted_by() if label not in present]
+    trailers.append((RECORD_KEY, encode_record(payload, staged.compact)))
     trailers.append((SIGNATURE_KEY, f"v1 {signature}"))
     if drop:
         message_file.write_text(new_text, encoding="utf-8", errors="surrogateescape")
     add_trailers(message_file, trailers, repo.root)
-    files = sum(1 for f in record.files if f.ranges)
+    files = staged.ai_files()
     if staged.ai_lines:
-        tools = ", ".join(record.assisted_by())
+        tools = ", ".join(staged.assisted_by())
         return (f"attested {staged.ai_lines} AI line{'s' * (staged.ai_lines != 1)} in {files} "
                 f"file{'s' * (files != 1)} ({tools}), signed ({signature.split()[0]})")
     added = sum(len(fc.added) for fc in staged.changes.values())
@@ -255,7 +250,11 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
 
 def sign(repo, config, payload: bytes, record, ai_digests: dict[str, str] | None = None
          ) -> str:
-    """The signature trailer value (without ``v1``) from the configured signer."""
+    """The signature trailer value (without ``v1``) from the configured signer.
+
+    ``record`` is the ``ProvenanceRecord`` of ``payload``, or the ``StagedRecord`` it was built
+    as (whose ``.record`` gives the model: only Sigstore needs it, for the in-toto statement).
+    """
     from tracemark.attest.signers import SigningError
 
     if config.signer == "ssh":
@@ -267,8 +266,11 @@ def sign(repo, config, payload: bytes, record, ai_digests: dict[str, str] | None
                                "user.signingKey with gpg.format=ssh")
         return ssh.sign(payload, key, config.ssh_program, cwd=repo.root)
     if config.signer == "sigstore":
+        from tracemark.attest.record import StagedRecord
         from tracemark.attest.signers import sigstore
 
+        if isinstance(record, StagedRecord):
+            record = record.record
         return sigstore.sign(repo, payload, record, config, ai_digests)
     raise SigningError(f"tracemark.signer={config.signer!r}: expected ssh, sigstore or none")
 

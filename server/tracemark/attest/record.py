@@ -12,9 +12,12 @@ lets verification refuse a record copied onto another commit.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from tracemark.attest.changes import FileChange, read_blobs, staged_changes
 from tracemark.attest.lines import (
@@ -25,32 +28,72 @@ from tracemark.attest.lines import (
     line_hash,
     range_digest,
 )
-from tracemark.attest.scan_summary import ScanInput, default_cache_dir, summarize
+from tracemark.attest.scan_summary import ScanInput, default_cache_dir, summarize, summary_wire
 from tracemark.gitutil import Repo
-from tracemark.model import (
-    AttestedFile,
-    AttestedRange,
-    OtherFiles,
-    ProvenanceRecord,
-    ScanSummary,
-    ToolModel,
-)
-from tracemark.model.origin import utcnow
+from tracemark.model.kinds import utcnow
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tracemark.model import ProvenanceRecord
 
 #: Past this many bytes of canonical record the compact form is used (see ``trailers.py``).
 COMPACT_THRESHOLD = 3000
+
+# The record is built here in its wire form (the JSON object that is signed) rather than as a
+# pydantic ProvenanceRecord: the commit hook then never imports pydantic (~150 ms of CPU on
+# every commit). The wire form is exactly what ``ProvenanceRecord.canonical()`` dumps (fields
+# with defaults included, ``None`` left out); tests/attest/test_record_wire.py holds the two
+# to byte equality, and verification parses records with the pydantic model as before.
+RECORD_VERSION = 1
+
+
+def canonical(wire: Mapping[str, Any]) -> bytes:
+    """The exact bytes that are signed: sorted keys, no spaces, ASCII (as the model's)."""
+    return json.dumps(wire, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def _time(at: datetime) -> str:
+    """A datetime as pydantic writes it in JSON (``Z`` for UTC)."""
+    text = at.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 @dataclass
 class StagedRecord:
     """A record and what went into it (the hook prints a summary from it)."""
 
-    record: ProvenanceRecord
+    #: The record in wire form (short field names), as signed.
+    wire: dict[str, Any]
     changes: dict[str, FileChange]
     ai_lines: int = 0
     notes: list[str] = field(default_factory=list)
     #: path → SHA-256 (hex) of the file's AI lines in order: in-toto subjects for Sigstore.
     ai_digests: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def payload(self) -> bytes:
+        """The canonical record bytes (what is signed and goes into the trailer)."""
+        return canonical(self.wire)
+
+    @property
+    def compact(self) -> bool:
+        return bool(self.wire.get("c"))
+
+    def assisted_by(self) -> list[str]:
+        """``TOOL:MODEL`` labels of the tools that have at least one range."""
+        tools = self.wire["tm"]
+        used = sorted({r["t"] for f in self.wire["fs"] for r in f["r"]})
+        return [f"{tools[i]['t']}:{tools[i]['m']}" if tools[i].get("m") else tools[i]["t"]
+                for i in used if i < len(tools)]
+
+    def ai_files(self) -> int:
+        return sum(1 for f in self.wire["fs"] if f["r"])
+
+    @cached_property
+    def record(self) -> ProvenanceRecord:
+        """The record as the pydantic model (imports pydantic: not on the hook's usual path)."""
+        from tracemark.model import ProvenanceRecord
+
+        return ProvenanceRecord.from_canonical(self.payload)
 
 
 def _ai_lines_of(
@@ -104,6 +147,8 @@ def build_record(
 ) -> StagedRecord:
     """The record for what the index adds relative to ``base`` (``None``: first commit).
 
+    ``ledger`` is anything with ``knows(path)`` and ``load(path, text)`` (the
+    :class:`~tracemark.ledger.Ledger`, or the hook's read-only ``LedgerView``).
     ``covered`` lines (per path) are already attested by a record carried in the message and
     are left out. For a merge, ``other_parents`` are the merged heads: only lines new relative to
     every parent (conflict resolutions, evil merges) are attested, since the merged lines carry
@@ -126,13 +171,13 @@ def build_record(
         known = {p for p in changes if ledger.knows(p)}
     blobs = read_blobs(repo.root, [f":{p}" for p in sorted(known)]) if known else {}
     tools: dict[tuple[str, str | None], int] = {}
-    files: list[AttestedFile] = []
+    files: list[dict[str, Any]] = []
     scan_inputs: list[ScanInput] = []
     bodies: dict[tuple[str, int], list[bytes]] = {}
     ai_total = 0
     for path in sorted(changes):
         fc = changes[path]
-        ranges: list[AttestedRange] = []
+        ranges: list[dict[str, Any]] = []
         blob = blobs.get(f":{path}")
         if path in known and blob is not None:
             ai, note = _ai_lines_of(ledger, path, blob)
@@ -144,43 +189,51 @@ def build_record(
                 idx = tools.setdefault((tool, model), len(tools))
                 body = [fc.added[n] for n in range(first, last + 1)]
                 bodies[(path, first)] = body
-                ranges.append(AttestedRange(
-                    start=first, count=last - first + 1, kind=kind, tool=idx,
-                    digest=range_digest(body), line_hashes=[line_hash(b) for b in body],
-                ))
+                ranges.append({"s": first, "n": last - first + 1, "k": kind, "t": idx,
+                               "h": range_digest(body),
+                               "l": [line_hash(b) for b in body]})
             if ranges:
-                ai_total += sum(r.count for r in ranges)
-                scan_inputs.append(ScanInput(path, blob, [(r.start, r.end) for r in ranges]))
-        files.append(AttestedFile(
-            path=path, added=len(fc.added), added_digest=added_digest(fc.added_lines()),
-            tracked=path in known, ranges=ranges,
-        ))
+                ai_total += sum(r["n"] for r in ranges)
+                scan_inputs.append(ScanInput(path, blob, [(r["s"], r["s"] + r["n"] - 1)
+                                                          for r in ranges]))
+        files.append({"p": path, "a": len(fc.added),
+                      "d": added_digest(fc.added_lines()), "k": path in known, "r": ranges})
     cache = default_cache_dir(repo.tracemark_dir / "cache")
-    summary = summarize(scan_inputs, cache) if scan else ScanSummary()
-    record = ProvenanceRecord(
-        generator=f"tracemark {__version__}",
-        created=now or utcnow(),
-        tools=[ToolModel(tool=t, model=m) for (t, m), _ in sorted(tools.items(),
-                                                                  key=lambda kv: kv[1])],
-        files=files,
-        scan=summary,
-    )
-    if len(record.canonical()) > compact_threshold:
-        record = compact(record, bodies)
+    summary = summarize(scan_inputs, cache) if scan else summary_wire()
+    ordered = sorted(tools.items(), key=lambda kv: kv[1])
+    wire: dict[str, Any] = {
+        "v": RECORD_VERSION,
+        "g": f"tracemark {__version__}",
+        "at": _time(now or utcnow()),
+        "c": False,
+        "tm": [{"t": t} if m is None else {"t": t, "m": m} for (t, m), _ in ordered],
+        "fs": files,
+        "sc": summary,
+    }
+    if len(canonical(wire)) > compact_threshold:
+        wire = compact_wire(wire, bodies)
     digests = {}
-    for f in record.files:
+    for f in wire["fs"]:
         h = hashlib.sha256()
-        for r in f.ranges:
-            for line in bodies.get((f.path, r.start), []):
+        for r in f["r"]:
+            for line in bodies.get((f["p"], r["s"]), []):
                 h.update(bare(line) + b"\n")
-        if f.ranges:
-            digests[f.path] = h.hexdigest()
-    return StagedRecord(record=record, changes=changes, ai_lines=ai_total, notes=notes,
+        if f["r"]:
+            digests[f["p"]] = h.hexdigest()
+    return StagedRecord(wire=wire, changes=changes, ai_lines=ai_total, notes=notes,
                         ai_digests=digests)
 
 
 def compact(record: ProvenanceRecord, bodies: Mapping[tuple[str, int], list[bytes]]
             ) -> ProvenanceRecord:
+    """:func:`compact_wire` for a ``ProvenanceRecord``."""
+    from tracemark.model import ProvenanceRecord
+
+    return ProvenanceRecord.model_validate(compact_wire(json.loads(record.canonical()), bodies))
+
+
+def compact_wire(wire: Mapping[str, Any], bodies: Mapping[tuple[str, int], list[bytes]]
+                 ) -> dict[str, Any]:
     """The compact form, for big commits: per-line hashes dropped, per-range digests cut to 12
     bytes with one full digest over all the record's AI lines (the same strength for a
     fraction of the size), files without AI lines folded into one digest, findings reduced to
@@ -188,20 +241,19 @@ def compact(record: ProvenanceRecord, bodies: Mapping[tuple[str, int], list[byte
     compressed), not with lines or files. ``bodies`` are the ranges' lines by
     ``(path, start)``."""
     ai_files, rest = [], []
-    for f in record.files:
-        (ai_files if f.ranges else rest).append(f)
-    files = [f.model_copy(update={
-        "added_digest": None,
-        "ranges": [r.model_copy(update={
-            "line_hashes": None,
-            "digest": range_digest(bodies[(f.path, r.start)], SHORT)}) for r in f.ranges],
-    }) for f in ai_files]
-    every = [line for f in ai_files for r in f.ranges for line in bodies[(f.path, r.start)]]
-    other = OtherFiles(
-        files=len(rest), added=sum(f.added for f in rest),
-        digest=files_digest((f.path, f.added_digest or "") for f in rest),
-    ) if rest else None
-    scan = record.scan.model_copy(update={"hits": []})
-    return record.model_copy(update={
-        "compact": True, "files": files, "other": other, "scan": scan,
-        "ai_digest": range_digest(every) if every else None})
+    for f in wire["fs"]:
+        (ai_files if f["r"] else rest).append(f)
+    files = []
+    for f in ai_files:
+        out = {k: v for k, v in f.items() if k not in ("d", "r")}
+        out["r"] = [{**{k: v for k, v in r.items() if k != "l"},
+                     "h": range_digest(bodies[(f["p"], r["s"])], SHORT)} for r in f["r"]]
+        files.append(out)
+    every = [line for f in ai_files for r in f["r"] for line in bodies[(f["p"], r["s"])]]
+    result = {**wire, "c": True, "fs": files, "sc": {**wire["sc"], "h": []}}
+    if rest:
+        result["o"] = {"f": len(rest), "a": sum(f["a"] for f in rest),
+                       "d": files_digest((f["p"], f.get("d") or "") for f in rest)}
+    if every:
+        result["h"] = range_digest(every)
+    return result

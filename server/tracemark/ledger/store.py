@@ -27,15 +27,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracemark.errors import InputError
 from tracemark.gitutil import Repo
 from tracemark.ledger.schema import SCHEMA, SCHEMA_VERSION
-from tracemark.model import Origin, Span
-from tracemark.model.origin import utcnow
+from tracemark.model import Span
+from tracemark.model.kinds import utcnow
 from tracemark.tracking import spans as span_ops
 from tracemark.tracking.anchor import reanchor
 from tracemark.tracking.positions import TextIndex
+
+if TYPE_CHECKING:  # pragma: no cover  (imported where origins are decoded: see _origin)
+    from tracemark.model.origin import Origin
 
 LEDGER_NAME = "ledger.db"
 BUSY_TIMEOUT_MS = 30_000
@@ -170,6 +174,8 @@ class Ledger:
     def _origin(self, db: sqlite3.Connection, origin_id: int) -> Origin:
         o = self._origins.get(origin_id)
         if o is None:
+            from tracemark.model import Origin  # pydantic: only once an origin is read
+
             row = db.execute("SELECT key FROM origins WHERE id=?", (origin_id,)).fetchone()
             o = Origin.model_validate_json(row[0])
             self._origins[origin_id] = o

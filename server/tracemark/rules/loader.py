@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import ValidationError
+if TYPE_CHECKING:  # pragma: no cover
+    from tracemark.rules.schema import Rule
 
-from tracemark.rules.schema import Rule
+# yaml, pydantic and the rule schema are imported where files are read: finding the rule files
+# and unpickling a cached RuleSet (the commit hook) need neither.
 
 RULE_SUFFIXES = (".yaml", ".yml")
 #: Fixtures for YAML rules are named ``<id>.test.yaml`` so they cannot be taken for rules.
@@ -117,6 +118,11 @@ def rule_files(root: Path) -> list[Path]:
 
 def load_rule_file(path: Path) -> Rule | RuleError:
     """Parse and validate one rule file."""
+    import yaml
+    from pydantic import ValidationError
+
+    from tracemark.rules.schema import Rule
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
@@ -193,6 +199,8 @@ def rules_from_sources(sources: Sequence[tuple[str, str]]) -> RuleSet:
 
 
 def _child(node: Any, key: Any) -> Any:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if k.value == str(key):
@@ -218,6 +226,8 @@ def _line_of(node: Any, loc: Sequence[Any]) -> int:
 
 def _value_line(node: Any, key: str) -> int:
     """1-based line where the value of a top-level ``key`` starts (after a ``|`` indicator)."""
+    import yaml
+
     found = _child(node, key)
     if found is None:
         return 1

@@ -22,7 +22,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from tracemark.model import Span
@@ -90,6 +89,8 @@ def _match_gap(
     if i0 >= i1 or j0 >= j1:
         return
     gap_old, gap_new = old[i0:i1], new[j0:j1]
+    from difflib import SequenceMatcher  # here: a process that never re-anchors skips it
+
     matcher = SequenceMatcher(None, gap_old, gap_new, autojunk=len(gap_new) > 2000)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag == "equal":

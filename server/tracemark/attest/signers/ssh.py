@@ -18,10 +18,13 @@ import subprocess
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracemark.attest.config import SSH_NAMESPACE
 from tracemark.attest.signers import SignatureInvalid, SigningError
-from tracemark.model import SignerInfo
+
+if TYPE_CHECKING:  # pragma: no cover  (pydantic: imported by verify, not by the signing hook)
+    from tracemark.model import SignerInfo
 
 METHOD = "ssh"
 _BEGIN = "-----BEGIN SSH SIGNATURE-----"
@@ -137,6 +140,8 @@ def verify(payload: bytes, value: str, allowed_signers: Path | None, *,
             ok = _run([program, "-Y", "verify", "-f", str(allowed_signers), "-I", principal,
                        "-n", SSH_NAMESPACE, "-s", str(sig), *time_opt], payload)
             if ok.returncode == 0:
+                from tracemark.model import SignerInfo
+
                 return SignerInfo(method=METHOD, principal=principal, key=fingerprint)
             reasons.append(_last_line(ok))
         raise SignatureInvalid(f"key {fingerprint} of {', '.join(principals)} is not allowed to "
