@@ -98,6 +98,29 @@ def armor(body: str) -> str:
     return "\n".join([_BEGIN, *(b[i:i + 70] for i in range(0, len(b), 70)), _END]) + "\n"
 
 
+def _listed(body: str, allowed_signers: Path) -> bool:
+    """Whether the signature's public key appears in the allowed signers file at all.
+
+    The SSHSIG blob starts ``"SSHSIG" uint32 version string(public key)``; the key's base64 is
+    what allowed-signers lines hold. Used only to word a refusal (a listed key that
+    ``find-principals`` rejects is outside its ``valid-after``/``valid-before``), never to
+    accept anything.
+    """
+    import base64
+    import struct
+
+    try:
+        blob = base64.b64decode("".join(body.split()))
+        if blob[:6] != b"SSHSIG":
+            return False
+        (size,) = struct.unpack(">I", blob[10:14])
+        key = base64.b64encode(blob[14:14 + size]).decode("ascii")
+        return any(key in line.split() for line in allowed_signers.read_text().splitlines()
+                   if not line.lstrip().startswith("#"))
+    except (ValueError, struct.error, OSError, UnicodeDecodeError):
+        return False
+
+
 def verify(payload: bytes, value: str, allowed_signers: Path | None, *,
            when: datetime | None = None, program: str = "ssh-keygen") -> SignerInfo:
     """Check an ``ssh <base64>`` signature over ``payload`` against ``allowed_signers``.
@@ -133,6 +156,12 @@ def verify(payload: bytes, value: str, allowed_signers: Path | None, *,
                       str(allowed_signers), *time_opt])
         principals = [p for p in found.stdout.decode("utf-8", "replace").split() if p]
         if found.returncode != 0 or not principals:
+            if time_opt and _listed(body, allowed_signers):
+                # Listed, but not for the time the record was signed: say so, not "unknown".
+                raise SignatureInvalid(
+                    f"signed by key {fingerprint or '(unknown)'}, which the allowed signers "
+                    f"({allowed_signers}) do not accept at the record's signing time "
+                    f"{when:%Y-%m-%d %H:%M:%S}Z (valid-after/valid-before: expired key?)")
             raise SignatureInvalid(f"signed by key {fingerprint or '(unknown)'}, which is not in "
                                    f"the allowed signers ({allowed_signers})")
         reasons = []
