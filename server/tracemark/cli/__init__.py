@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["record"]:
+        # Agent hooks run this on every file edit: skip importing every command (startup time).
+        from tracemark.cli.record import main as record_main
+
+        return record_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
