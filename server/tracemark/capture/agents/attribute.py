@@ -61,7 +61,8 @@ def attribute(after: str, change: FileChange, before: str | None) -> Attribution
             got_r = _replay(before, change.edits, after)
             if got_r is not None:
                 return Attribution(got_r, "locate" if located else "replay")
-        return Attribution(_diff(before, after, n, _keeper(change)), "diff")
+        exact = change.content is not None and change.content == after
+        return Attribution(_diff(before, after, n, None if exact else _keeper(change)), "diff")
     if change.content is not None:
         keep = None if change.content == after else _keeper(change)
         return Attribution(_diff("", after, n, keep), "whole")
@@ -198,13 +199,12 @@ def _diff(before: str, after: str, n: int, keep: Callable[[str], bool] | None) -
     if keep is None:
         return changed
     kept = {j for j in changed if a_lines[j].strip() and keep(a_lines[j])}
-    # Blank lines the step added between lines it wrote belong to the same block.
-    for j in changed:
-        if j in kept or a_lines[j].strip():
-            continue
-        up = next((k for k in range(j - 1, -1, -1) if k not in changed or a_lines[k].strip()),
-                  None)
-        down = next((k for k in range(j + 1, n) if k not in changed or a_lines[k].strip()), None)
-        if up in kept and down in kept:
-            kept.add(j)
+    # Blank lines belong to the block of changed lines they sit in, if the tool wrote it.
+    run: list[int] = []
+    for j in [*changed, -2]:
+        if run and j != run[-1] + 1:
+            if kept.intersection(run):
+                kept.update(k for k in run if not a_lines[k].strip())
+            run = []
+        run.append(j)
     return sorted(kept)
