@@ -115,8 +115,11 @@ def _replace_at(text: str, claimed: set[int], p: int, old: str, new: str
     out = text[:p] + new + text[p + len(old):]
     nidx = TextIndex(out)
     b2 = nidx.line_of(p + len(new))
-    old_region = [idx.line_text(i) for i in range(a, b + 1)]
-    new_region = [nidx.line_text(j) for j in range(a, b2 + 1)]
+    # The empty "line" after a final line break is no line: it must not pair with a blank one.
+    b_end = b if idx.starts[b] < len(text) or b == a else b - 1
+    b2_end = b2 if nidx.starts[b2] < len(out) or b2 == a else b2 - 1
+    old_region = [idx.line_text(i) for i in range(a, b_end + 1)]
+    new_region = [nidx.line_text(j) for j in range(a, b2_end + 1)]
     local = map_lines(old_region, new_region)
     shift = b2 - b
     result = {i for i in claimed if i < a} | {i + shift for i in claimed if i > b}
