@@ -89,6 +89,8 @@ class Agent:
         try:
             return (con.execute("SELECT path, revision, sha256 FROM files ORDER BY path")
                     .fetchall(), con.execute("SELECT count(*) FROM events").fetchone())
+        except sqlite3.OperationalError:
+            return None  # a drainer is creating the database right now
         finally:
             con.close()
 

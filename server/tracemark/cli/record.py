@@ -36,23 +36,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, except that a bad command line raises instead of exiting 2 (a blocked tool)."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise ValueError(message)
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The three flags, by hand: building an argparse parser costs ~10 ms of the hook's budget,
+    and argparse exits 2 on a bad command line, which would tell Claude Code to block the tool."""
+    args = argparse.Namespace(hook=None, sync=False, strict=False)
+    it = iter(argv)
+    for a in it:
+        if a in ("--sync", "--strict"):
+            setattr(args, a[2:], True)
+        elif a == "--hook":
+            args.hook = next(it, None)
+            if args.hook is None:
+                raise ValueError("--hook needs a value")
+        elif a.startswith("--hook="):
+            args.hook = a.split("=", 1)[1]
+        else:
+            raise ValueError(f"unrecognized argument {a!r}")
+    return args
 
 
 def main(argv: list[str]) -> int:
     """The fast entry point ``tracemark.cli.main`` uses for ``record`` (no other command's
     module is imported)."""
-    parser = _Parser(prog="tracemark record", description=DESCRIPTION)
-    _add_arguments(parser)
     if any(a in ("-h", "--help") for a in argv):
+        parser = argparse.ArgumentParser(prog="tracemark record", description=DESCRIPTION)
+        _add_arguments(parser)
         parser.print_help()
         return 0
     try:
-        args = parser.parse_args(argv)
+        args = _parse(argv)
     except ValueError as err:
         from tracemark.capture.agents.front import HookLog, log_to_repo_of
 
