@@ -187,3 +187,13 @@ def test_generic_payload_with_an_unknown_field_is_refused_in_one_line(agent):
     assert r.returncode == 0
     assert len(r.log_lines) == 1 and "files.0.line" in r.log_lines[0]
     assert agent.ledger_state() is None
+
+
+def test_vscode_payloads_reaching_the_claude_hook_are_left_to_the_copilot_hook(agent):
+    """VS Code also runs the hooks in .claude/settings.json, with its own payloads."""
+    (agent.repo / "v.py").write_text("v = 1\n")
+    inp = {"filePath": agent.path("v.py"), "content": "v = 1\n"}
+    r = agent.send("claude", vscode(agent, "PostToolUse", "create_file", inp,
+                                    tool_response="ok"))
+    assert (r.returncode, r.stderr_lines, r.log_lines) == (0, [], [])
+    assert agent.ledger_state() is None

@@ -39,6 +39,8 @@ def seed(agent) -> object:
     ("copilot", '{"tool_name": "create_file", "tool_input": {"content": "x"}}', "names no file"),
     ("generic", '{"event": "after", "tool": "t", "files": []}', '"event" must be'),
     ("claude", "\xff\xfe", "not valid JSON"),
+    ("claude", "{}", "no hook_event_name"),
+    ("copilot", '{"hookEventName": "PostToolUse"}', "neither tool_name"),
 ])
 def test_malformed_payload_exits_0_logs_one_line_and_leaves_the_ledger(agent, hook, raw,
                                                                         reason, sync):

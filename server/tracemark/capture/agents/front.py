@@ -80,9 +80,18 @@ def _paths_in(inp: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _event(p: dict[str, Any], *keys: str) -> str:
+    for key in keys:
+        if isinstance(p.get(key), str):
+            return p[key]
+    raise HookProblem(f"the payload has no {keys[0]} (is --hook the right tool?)")
+
+
 def _locate_claude(p: dict[str, Any]) -> Located | None:
-    event = p.get("hook_event_name")
-    phase = {"PreToolUse": "before", "PostToolUse": "after"}.get(event)  # type: ignore[arg-type]
+    if "hook_event_name" not in p and "hookEventName" in p:
+        return None  # VS Code runs .claude/settings.json hooks too; --hook copilot records it
+    event = _event(p, "hook_event_name")
+    phase = {"PreToolUse": "before", "PostToolUse": "after"}.get(event)
     if phase is None or p.get("tool_name") not in WRITE_TOOLS["claude"]:
         return None
     inp = _obj(p.get("tool_input"), "tool_input")
@@ -93,7 +102,7 @@ def _locate_claude(p: dict[str, Any]) -> Located | None:
 
 
 def _locate_cursor(p: dict[str, Any]) -> Located | None:
-    event = p.get("hook_event_name")
+    event = _event(p, "hook_event_name")
     roots = p.get("workspace_roots")
     cwd = _str(p.get("cwd")) or (_str(roots[0]) if isinstance(roots, list) and roots else None)
     session = str(p.get("conversation_id") or "")
@@ -113,6 +122,9 @@ def _copilot_input(p: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
     """``(tool name, tool input)`` from VS Code's snake_case form or the Copilot CLI's form."""
     if "tool_name" in p:
         return _str(p.get("tool_name")), _obj(p.get("tool_input") or {}, "tool_input")
+    if "toolName" not in p:
+        raise HookProblem("the payload has neither tool_name (VS Code) nor toolName (Copilot "
+                          "CLI); is --hook the right tool?")
     args = p.get("toolArgs")
     if isinstance(args, str):
         try:
