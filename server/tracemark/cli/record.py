@@ -86,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
             log_to_repo_of(log)
             log(f"--hook is required ({', '.join(HOOK_CHOICES)}); nothing recorded")
             ok = False
+        elif sys.stdin.isatty():
+            log("reads a hook payload (JSON) on stdin; nothing recorded")
+            ok = False
         else:
             ok = front_run(args.hook, sys.stdin.buffer.read(), log, sync=args.sync)
     except Exception as err:  # never break the agent, whatever went wrong
