@@ -127,3 +127,28 @@ def test_the_default_background_path_records_the_same_lines_and_leaves_nothing_b
                 time.sleep(0.1)
         else:
             pytest.fail("the drainer still holds the spool lock")
+
+
+def test_an_unreadable_ledger_keeps_events_queued_until_it_is_repaired(agent):
+    """Nothing is lost: events wait in the spool, in order, and land after `ledger repair`."""
+    seed(agent)
+    db = agent.repo / ".git" / "tracemark" / "ledger.db"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db.write_bytes(b"this is not a SQLite database" * 100)
+    (agent.repo / "q.py").write_text("q = 1\n")
+    r = agent.send("claude", claude_post(agent, "q.py", {"file_path": agent.path("q.py"),
+                                                         "content": "q = 1\n"}))
+    assert r.returncode == 0
+    assert len(r.log_lines) == 1 and "ledger repair" in r.log_lines[0]
+    assert "1 event(s) stay queued" in r.log_lines[0]
+    spool = agent.repo / ".git" / "tracemark" / "agent-spool"
+    assert len(list(spool.glob("*.json"))) == 1
+    out = tracemark("ledger", "repair", cwd=agent.repo)
+    assert out.returncode == 0, out.stderr
+    (agent.repo / "r.py").write_text("r = 1\n")
+    r = agent.send("claude", claude_post(agent, "r.py", {"file_path": agent.path("r.py"),
+                                                         "content": "r = 1\n"}))
+    assert r.log_lines == []
+    assert agent.ai_lines("q.py") == [1] and agent.ai_lines("r.py") == [1]
+    assert list(spool.glob("*.json")) == []

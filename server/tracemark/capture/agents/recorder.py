@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from tracemark.capture.agents.attribute import attribute
 from tracemark.capture.agents.events import AgentEvent
 from tracemark.capture.agents.spool import SNAPSHOTS
-from tracemark.ledger import Ledger, LedgerError, writer_name
+from tracemark.ledger import Ledger, writer_name
 from tracemark.ledger.store import LEDGER_NAME
 from tracemark.model import Confidence, Origin, OriginKind, Span
 from tracemark.tracking.positions import TextIndex
@@ -100,13 +100,12 @@ class Recorder:
                                    "absent": bool(f.get("absent"))}), encoding="utf-8")
         os.replace(tmp, path)
 
-    def _take_snapshot(self, hook: str, session: str, rel: str) -> str | None:
+    def _snapshot(self, hook: str, session: str, rel: str) -> str | None:
         path = self._snapshot_path(hook, session, rel)
         try:
             snap = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        path.unlink(missing_ok=True)
         return "" if snap.get("absent") else snap.get("text")
 
     def _prune_snapshots(self, now: float) -> None:
@@ -154,26 +153,21 @@ class Recorder:
 
     def _record(self, hook: str, session: str, rel: str, after: str, change: Any,
                 origin: Origin) -> bool:
-        before = self._take_snapshot(hook, session, rel)
-        try:
-            stored = self.ledger.get(rel) if before is None else None
-        except LedgerError as err:
-            self.log(f"{rel}: {err}")
-            return False
+        """Record one file's change. A :class:`LedgerError` propagates: the drainer then keeps
+        the event queued until the ledger is usable again (``tracemark ledger repair``)."""
+        before = self._snapshot(hook, session, rel)
+        stored = self.ledger.get(rel) if before is None else None
         if before is None and stored is not None and not change.edits:
             before = stored.text  # no snapshot: what the ledger saw last is the best we have
         found = attribute(after, change, before)
         if found is None:
+            self._snapshot_path(hook, session, rel).unlink(missing_ok=True)
             self.log(f"{rel}: cannot tell which lines {origin.tool} wrote (no before-text and "
                      "its new text is not unique in the file; install the before-edit hook); "
                      "nothing recorded")
             return False
         spans = spans_for_lines(after, found.lines, origin)
-        try:
-            if not spans and stored is None and not self.ledger.knows(rel):
-                return True  # nothing written, nothing known: no claim to make
+        if spans or stored is not None or self.ledger.knows(rel):
             self.ledger.record(rel, after, spans, writer=writer_name(origin.source or "hook"))
-        except LedgerError as err:
-            self.log(f"{rel}: {err}")
-            return False
+        self._snapshot_path(hook, session, rel).unlink(missing_ok=True)
         return True

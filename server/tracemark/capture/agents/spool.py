@@ -102,6 +102,7 @@ def drain(tracemark_dir: Path, *, log: Callable[[str], None] | None = None,
     was finishing is not left behind.
     """
     from tracemark.capture.agents.recorder import Recorder
+    from tracemark.ledger import LedgerError
 
     ok = True
     while True:
@@ -113,6 +114,11 @@ def drain(tracemark_dir: Path, *, log: Callable[[str], None] | None = None,
                 while entries := pending(tracemark_dir):
                     for path in entries:
                         ok = _drain_one(recorder, path) and ok
+            except LedgerError as err:
+                # Keep this event and the ones after it queued, in order: the next drainer
+                # retries once the ledger is usable again (`tracemark ledger repair`).
+                recorder.log(f"{err}; {len(pending(tracemark_dir))} event(s) stay queued")
+                return False
             finally:
                 recorder.close()
         if not pending(tracemark_dir):
@@ -126,8 +132,12 @@ def _drain_one(recorder: Any, path: Path) -> bool:
         recorder.log(f"spool entry {path.name} is unreadable ({err}); kept in {SPOOL}/failed")
         _set_aside(path)
         return False
+    from tracemark.ledger import LedgerError
+
     try:
         ok = recorder.process(entry)
+    except LedgerError:
+        raise  # the ledger, not the event, is the problem: the caller stops and keeps it
     except Exception as err:  # a bug must not wedge the queue: keep the entry, log, go on
         recorder.log(f"could not record {path.name} ({type(err).__name__}: {err}); "
                      f"kept in {SPOOL}/failed")
