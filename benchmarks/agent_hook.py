@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -141,7 +142,9 @@ def main() -> int:
             ai = sum(1 for ln in json.loads(out.stdout)["lines"] if ln["kind"] == "ai")
             if ai != runs * 2 * 4:
                 raise SystemExit(f"{tool}: expected {runs * 8} AI lines recorded, found {ai}")
-        print(f"tracemark record latency, process start to exit ({runs} runs each; ms)\n")
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"tracemark record latency, process start to exit ({runs} runs each; ms; "
+              f"{os.cpu_count()} cores, load average {load})\n")
         print(f"{'command':32} {'event':12} {'median':>7} {'p95':>7} {'max':>7}")
         for name, event, figures in rows:
             print(f"{name:32} {event:12} {figures}")
