@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,12 +39,23 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
-def timed(cmd: list[str], cwd: Path, payload: str | None = None) -> float:
+#: CPU milliseconds (user + system) of each timed command, by command name.
+CPU: dict[str, list[float]] = {}
+
+
+def timed(cmd: list[str], cwd: Path, payload: str | None = None, key: str | None = None
+          ) -> float:
+    """Wall milliseconds from start to exit; the command's CPU time goes to ``CPU[key]``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, input=payload, text=True, capture_output=True)
     ms = (time.perf_counter() - t) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0 or proc.stderr:
         raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.strip()}")
+    if key:
+        cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+        CPU.setdefault(key, []).append(cpu)
     return ms
 
 
@@ -58,7 +70,22 @@ def wait_drained(repo: Path) -> float:
     with (spool / ".lock").open("a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         fcntl.flock(fh, fcntl.LOCK_UN)
-    return (time.perf_counter() - t) * 1000
+    ms = (time.perf_counter() - t) * 1000
+    while _drainers(repo):  # let it exit too: its teardown must not overlap the next sample
+        time.sleep(0.002)
+    return ms
+
+
+def _drainers(repo: Path) -> bool:
+    """Whether a drainer for ``repo`` is still running (Linux: /proc)."""
+    needle = f"tracemark.capture.agents.spool\0{repo}".encode()
+    for p in Path("/proc").iterdir():
+        try:
+            if p.name.isdigit() and needle in (p / "cmdline").read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def payloads(tool: str, repo: Path, rel: str, old: str, new: str) -> tuple[dict, dict]:
@@ -115,24 +142,28 @@ def main() -> int:
             rel = f"{tool}_mod.py"
             text = "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(100))
             (repo / rel).write_text(text)
-            pre_ms, post_ms, sync_ms, lag = [], [], [], []
+            pre_ms, post_ms, sync_ms, lag, floor = [], [], [], [], []
             for i in range(runs * 2):
                 anchor = f"def f{i}(x):\n"
                 new = f"def g{i}(x):\n    return x * {i}\n\n\n{anchor}"
                 pre, post = payloads(tool, repo, rel, anchor, new)
                 sync = i % 2 == 1
-                pre_t = timed([TRACEMARK, "record", "--hook", tool], repo, json.dumps(pre))
+                floor.append(timed([sys.executable, "-c", "pass"], repo, key="floor"))
+                pre_t = timed([TRACEMARK, "record", "--hook", tool], repo, json.dumps(pre),
+                              key=None if sync else f"{tool} before")
                 text = text.replace(anchor, new, 1)
                 (repo / rel).write_text(text)
                 wait_drained(repo)
                 cmd = [TRACEMARK, "record", "--hook", tool] + (["--sync"] if sync else [])
-                post_t = timed(cmd, repo, json.dumps(post))
+                post_t = timed(cmd, repo, json.dumps(post),
+                               key=f"{tool} after" + (" --sync" if sync else ""))
                 if sync:
                     sync_ms.append(post_t)
                 else:
                     pre_ms.append(pre_t)
                     post_ms.append(post_t)
                     lag.append(wait_drained(repo))
+            rows.append(("python -c pass, interleaved", "floor", stats(floor)))
             rows.append((f"--hook {tool}", "before-edit", stats(pre_ms)))
             rows.append((f"--hook {tool}", "after-edit", stats(post_ms)))
             rows.append((f"--hook {tool} --sync", "after-edit", stats(sync_ms)))
@@ -148,6 +179,9 @@ def main() -> int:
         print(f"{'command':32} {'event':12} {'median':>7} {'p95':>7} {'max':>7}")
         for name, event, figures in rows:
             print(f"{name:32} {event:12} {figures}")
+        print("\nCPU time of the process itself, user + system (ms; less sensitive to load)")
+        for key, xs in CPU.items():
+            print(f"{key:45} {stats(xs)}")
         print("\nbackground recording, from the hook's exit until the ledger has it (ms)")
         for tool, lag in recorded.items():
             print(f"{'--hook ' + tool:32} {'after-edit':12} {stats(lag)}")
