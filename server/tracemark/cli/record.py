@@ -7,8 +7,12 @@ would tell Claude Code to block the tool). ``--strict`` makes problems exit 2, f
 
 from __future__ import annotations
 
-import argparse
 import sys
+from types import SimpleNamespace
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not imported on the hook path (startup time)
+    import argparse
 
 HOOK_CHOICES = ("claude", "cursor", "copilot", "generic")
 DESCRIPTION = (
@@ -36,10 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _parse(argv: list[str]) -> argparse.Namespace:
+def _parse(argv: list[str]) -> SimpleNamespace:
     """The three flags, by hand: building an argparse parser costs ~10 ms of the hook's budget,
     and argparse exits 2 on a bad command line, which would tell Claude Code to block the tool."""
-    args = argparse.Namespace(hook=None, sync=False, strict=False)
+    args = SimpleNamespace(hook=None, sync=False, strict=False)
     it = iter(argv)
     for a in it:
         if a in ("--sync", "--strict"):
@@ -59,6 +63,8 @@ def main(argv: list[str]) -> int:
     """The fast entry point ``tracemark.cli.main`` uses for ``record`` (no other command's
     module is imported)."""
     if any(a in ("-h", "--help") for a in argv):
+        import argparse
+
         parser = argparse.ArgumentParser(prog="tracemark record", description=DESCRIPTION)
         _add_arguments(parser)
         parser.print_help()
@@ -75,7 +81,7 @@ def main(argv: list[str]) -> int:
     return run(args)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace | SimpleNamespace) -> int:
     from tracemark.capture.agents.front import HookLog, log_to_repo_of
     from tracemark.capture.agents.front import run as front_run
 
