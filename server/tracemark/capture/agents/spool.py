@@ -101,14 +101,15 @@ def drain(tracemark_dir: Path, *, log: Callable[[str], None] | None = None,
     what is queued). After releasing the lock, looks once more: an entry queued while this one
     was finishing is not left behind.
     """
-    from tracemark.capture.agents.recorder import Recorder
-    from tracemark.ledger import LedgerError
-
     ok = True
     while True:
         with _locked(tracemark_dir, wait) as mine:
             if not mine:
                 return ok
+            # Imported only by the one drainer at work: the others exit before paying for it.
+            from tracemark.capture.agents.recorder import Recorder
+            from tracemark.ledger import LedgerError
+
             recorder = Recorder(tracemark_dir, log=log)
             try:
                 while entries := pending(tracemark_dir):
