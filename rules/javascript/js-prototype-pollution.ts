@@ -1,0 +1,11 @@
+export function assignDeep(dst: Record<string, unknown>, src: Record<string, unknown>): void {
+  // ruleid: js-prototype-pollution
+  for (const k in src) dst[k] = src[k];
+}
+
+export function assignOwn(dst: Record<string, unknown>, src: Record<string, unknown>): void {
+  // ok: js-prototype-pollution
+  for (const k in src) {
+    if (Object.hasOwn(src, k)) dst[k] = src[k];
+  }
+}
