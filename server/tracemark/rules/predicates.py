@@ -292,8 +292,46 @@ def _add(table: dict[str, set[str]], module: bytes, name: bytes | str) -> None:
     table.setdefault(module.decode("utf-8", "replace"), set()).add(name.strip())
 
 
-@lru_cache(maxsize=16)
+def _import_text(source: bytes) -> bytes:
+    """Only the lines of ``source`` that can bind imports (``import``/``require``, with their
+    parenthesised or braced continuation lines).
+
+    Found with ``bytes.find`` (memchr speed) so that a keystroke in a 5,000-line file costs
+    microseconds, and so the parsed bindings stay cached while the imports do not change.
+    """
+    segments: dict[int, bytes] = {}
+    for word in (b"import", b"require"):
+        i = source.find(word)
+        while i >= 0:
+            start = source.rfind(b"\n", 0, i) + 1
+            end = source.find(b"\n", i)
+            end = len(source) if end < 0 else end
+            lines = 0
+            while lines < 50 and start > 0:  # ``const {\n a,\n} = require(...)``
+                seg = source[start:end]
+                if seg.count(b"(") + seg.count(b"{") >= seg.count(b")") + seg.count(b"}"):
+                    break
+                start = source.rfind(b"\n", 0, start - 1) + 1
+                lines += 1
+            lines = 0
+            while lines < 50 and end < len(source):
+                seg = source[start:end]
+                if seg.count(b"(") + seg.count(b"{") <= seg.count(b")") + seg.count(b"}"):
+                    break
+                nxt = source.find(b"\n", end + 1)
+                end = len(source) if nxt < 0 else nxt
+                lines += 1
+            segments.setdefault(start, source[start:end])
+            i = source.find(word, end)
+    return b"\n".join(segments[k] for k in sorted(segments))
+
+
 def _bindings(source: bytes) -> _Bindings:
+    return _parse_bindings(_import_text(source))
+
+
+@lru_cache(maxsize=16)
+def _parse_bindings(source: bytes) -> _Bindings:
     """Every import binding of a Python or JavaScript/TypeScript file (regexes over the text:
     cheap, and they work on half-typed files that do not parse)."""
     b = _Bindings({}, {})
