@@ -13,3 +13,15 @@ function Comment({ comment }) {
     </article>
   );
 }
+
+class Post extends React.Component {
+  render() {
+    // ruleid: js-dangerously-set-inner-html
+    const a = <div dangerouslySetInnerHTML={this.getMarkup()} />;
+    // ruleid: js-dangerously-set-inner-html
+    const b = React.createElement("span", { dangerouslySetInnerHTML: { __html: this.props.html } });
+    // ok: js-dangerously-set-inner-html
+    const RESERVED_PROPS = { children: true, dangerouslySetInnerHTML: true };
+    return [a, b, RESERVED_PROPS];
+  }
+}
