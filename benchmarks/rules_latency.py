@@ -12,6 +12,7 @@ for comparison.
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
@@ -102,6 +103,8 @@ def main() -> None:
     results = [run(lang) for lang in CASES]
     print(f"Re-checking one edited AI span in a {LINES:,}-line file, {ROUNDS} edits "
           "(target: re-check median < 1 ms)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"  machine: {os.cpu_count()} cores, load average {load:.1f} (p95 moves with it)")
     print(f"  {'':28}" + "".join(f"{r['language']:>24}" for r in results))
     print(f"  {'rules compiled':28}" + "".join(f"{r['rules']:>24}" for r in results))
     rows = [("re-check median / p95 (ms)", "recheck_median_ms", "recheck_p95_ms"),
