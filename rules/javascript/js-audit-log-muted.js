@@ -15,4 +15,6 @@ function configure(app) {
   // ok: js-audit-log-muted
   auditLogger.level = "info";
 }
-module.exports = { auditLogger, audit, configure };
+// ok: js-audit-log-muted
+const reifyOptions = { audit: false, fund: false };
+module.exports = { auditLogger, audit, configure, reifyOptions };

@@ -11,5 +11,9 @@ function authorize(req, user) {
   // ok: js-timing-unsafe-compare
   if (typeof user.password === "string") return false;
   // ok: js-timing-unsafe-compare
+  if (req.body.field !== "password") return false;
+  // ok: js-timing-unsafe-compare
+  if (req.error.code === "EINTEGRITYSIGNATURE") return false;
+  // ok: js-timing-unsafe-compare
   return crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(req.headers.signature));
 }

@@ -37,3 +37,19 @@ def update(db, item_id):
         return {"error": "internal error"}, 500
     # ok: py-error-details-to-client
     return {"status": "ok"}
+
+
+def describe(repo, path):
+    try:
+        return repo.relpath(path)
+    except ValueError as err:
+        # ok: py-error-details-to-client
+        return f"{err}: kept in memory only"
+
+
+def text_status(db, key):
+    try:
+        return db.get(key), 200
+    except KeyError as e:
+        # ruleid: py-error-details-to-client
+        return f"missing: {e}", 404

@@ -17,4 +17,7 @@ def verify_webhook(request, secret):
     if settings.API_KEY == "":
         return False
     # ok: py-timing-unsafe-compare
+    if request.form.get("field") == "password":
+        return False
+    # ok: py-timing-unsafe-compare
     return hmac.compare_digest(request.headers["X-Signature"], expected)
