@@ -53,3 +53,11 @@ def text_status(db, key):
     except KeyError as e:
         # ruleid: py-error-details-to-client
         return f"missing: {e}", 404
+
+
+def fetch(conn):
+    try:
+        return conn.read()
+    except OSError as e:
+        # ok: py-error-details-to-client
+        raise HTTPException(str(e))
