@@ -1,7 +1,8 @@
 """The deep tier in the editor: semgrep on open and on save, as the stored source ``semgrep``.
 
 - **when**: after ``didOpen`` and ``didSave``, debounced (a burst of saves is one run), never
-  on a keystroke;
+  on a keystroke; under scope ``ai`` a document with no AI text is not scanned until some
+  arrives (a mark, a restored record, a tagged insertion), then once;
 - **what**: a temporary copy of the buffer with the document's name and suffix
   (:class:`~tracemark.rules.semgrep.BufferScan`), the project's rule pack (same rule ids as the
   fast tier) plus the user's own semgrep configs (setting ``semgrep.configs``: files or
@@ -58,6 +59,9 @@ class _DocRun:
     timer: asyncio.TimerHandle | None = None
     task: asyncio.Task[None] | None = None
     scan: BufferScan | None = None
+    #: A run was skipped because nothing in the document was AI (scope ``ai``): run as soon
+    #: as something is.
+    waiting_for_ai: bool = False
 
 
 class SemgrepTier:
@@ -73,6 +77,8 @@ class SemgrepTier:
         ev.saved.append(lambda od: self.schedule(od, SAVE_DELAY))
         ev.closed.append(self.on_closed)
         ev.settings.append(self.on_settings)
+        ev.claims.append(self.on_spans)
+        ev.changed.append(lambda od, _edits: self.on_spans(od))
 
     # -- what to scan -----------------------------------------------------------------------
 
@@ -118,11 +124,23 @@ class SemgrepTier:
             st.timer.cancel()
         st.timer = asyncio.get_running_loop().call_later(delay, self._start, od)
 
+    def on_spans(self, od: OpenDocument) -> None:
+        """AI text appeared in a document skipped for having none: scan it now (once)."""
+        st = od.state.get(SOURCE)
+        if st is not None and st.waiting_for_ai and od.has_ai():
+            st.waiting_for_ai = False
+            self.schedule(od, SAVE_DELAY)
+
     def _start(self, od: OpenDocument) -> None:
         st = self._state(od)
         st.timer = None
         if od.closed:
             return
+        if self.server.settings.scope == "ai" and not od.has_ai():
+            # Nothing would be shown: no process for it (opening many files stays cheap).
+            st.waiting_for_ai = True
+            return
+        st.waiting_for_ai = False
         self._cancel_run(st, "a newer run started")
         st.task = self.server.spawn(self._run(od, st), f"semgrep on {od.uri}")
 
@@ -168,7 +186,9 @@ class SemgrepTier:
             if od.closed:
                 return
             settings = self.server.settings.semgrep
-            engine = engine_for(uri_to_path(self.server.root) if self.server.root else None)
+            root = uri_to_path(self.server.root) if self.server.root else None
+            # The first call loads the rule files: not on the event loop.
+            engine = await asyncio.get_running_loop().run_in_executor(None, engine_for, root)
             # The snapshot the findings will be about.
             seq, index, version = od.seq, od.doc.index, od.version
             scan = BufferScan(index.text, name, rules=engine.rules,
