@@ -33,6 +33,17 @@ from tracemark.tracking import classify_lines
 
 from support import git
 
+#: AI lines no rule of the pack can match (no word any rule needs is in the file).
+BENIGN = """\
+def total(items):
+    return sum(item.price for item in items)
+
+
+def ai_written(items):
+    ranked = sorted(items, key=lambda item: item.price)
+    return ranked[:10]
+"""
+
 SINKS = """\
 import hashlib
 import subprocess
@@ -66,8 +77,10 @@ def _record_of(root: Path) -> dict:
 
 
 def test_ai_lines_no_rule_can_match_are_attested_without_pydantic_or_tree_sitter(arepo: Path):
-    write(arepo, "app.py", APP)
-    mark(arepo, "app.py", "8-10", "copilot", "gpt-4.1")
+    from tracemark.attest.scan_summary import cached_catalog, default_cache_dir
+
+    write(arepo, "app.py", BENIGN)
+    mark(arepo, "app.py", "5-7", "copilot", "gpt-4.1")
     git(arepo, "add", "app.py")
     _hook(arepo)  # fills the rules cache (the first commit after an install builds it)
     proc = _hook(arepo)
@@ -75,8 +88,9 @@ def test_ai_lines_no_rule_can_match_are_attested_without_pydantic_or_tree_sitter
     modules = _imported(proc.stderr)
     assert "tracemark.attest.record" in modules  # importtime did see the hook's imports
     assert not {m for m in modules if m.split(".")[0] in ("pydantic", "tree_sitter")}
+    assert cached_catalog(default_cache_dir()).candidates("python", BENIGN.encode()) == []
     rec = _record_of(arepo)
-    assert rec["fs"][0]["r"][0]["s"] == 8 and rec["fs"][0]["r"][0]["n"] == 3
+    assert rec["fs"][0]["r"][0]["s"] == 5 and rec["fs"][0]["r"][0]["n"] == 3
     assert rec["sc"]["n"] > 40 and rec["sc"]["rs"] and rec["sc"]["h"] == []
 
 

@@ -62,6 +62,20 @@ def test_the_prefilter_never_drops_a_rule_that_matches_a_fixture(pack: RuleSet, 
     assert checked >= 3 * len(pack)
 
 
+def test_every_rule_compiles_on_its_own(pack: RuleSet):
+    """The hook compiles subsets of a language's rules, so a rule must not lean on another:
+    tree-sitter capture names are shared across one query, and a predicate naming a capture
+    before the pattern declares it only compiles when an earlier rule declared it."""
+    broken = []
+    for rule in pack:
+        for lang in rule.languages:
+            try:
+                Query(langs.get(lang).language(), rule.query)
+            except Exception as err:
+                broken.append(f"{rule.id} ({lang}): {err}")
+    assert not broken
+
+
 def test_the_prefilter_leaves_out_most_rules_for_ordinary_code(pack: RuleSet, catalog):
     """Not vacuous: ordinary code keeps a few rules, code without sinks none at all."""
     text, _ = python_source(1000)

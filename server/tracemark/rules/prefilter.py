@@ -128,8 +128,19 @@ def _predicates(query: str) -> list[_Predicate]:
 # -- literal text a regular expression needs ---------------------------------------------------
 
 
+#: Cap on the strings an exact run may stand for (``(a|b)(c|d)`` is four).
+_MAX_EXACT = 64
+
+
 def _regex_needs(pattern: str) -> list[tuple[tuple[str, ...], bool]]:
-    """Literal runs every match of ``pattern`` contains (all needed; each a set of options)."""
+    """Literal text every match of ``pattern`` contains: a list of needs, all required, each a
+    set of options (one of which is in the match) and whether it is case-insensitive.
+
+    Sequences of literals, character sets of literals, alternations and fixed repeats of those
+    are followed as *exact* runs (``(str|repr)\\(`` needs ``str(`` or ``repr(``); zero-width
+    assertions (anchors, ``\\b``, look-arounds) count as matching the empty string, which only
+    ever lets more through; anything else ends the run.
+    """
     try:
         from re import _constants as C  # Python 3.11+
         from re import _parser as P
@@ -144,22 +155,71 @@ def _regex_needs(pattern: str) -> list[tuple[tuple[str, ...], bool]]:
     repeats = {C.MAX_REPEAT, C.MIN_REPEAT}
     if hasattr(C, "POSSESSIVE_REPEAT"):
         repeats.add(C.POSSESSIVE_REPEAT)
+    zero_width = {C.AT, C.ASSERT, C.ASSERT_NOT}
+
+    def cross(a: set[str], b: set[str]) -> set[str] | None:
+        if len(a) * len(b) > _MAX_EXACT:
+            return None
+        return {x + y for x in a for y in b}
+
+    def exact(items) -> set[str] | None:
+        """Every string the sequence can match, when that is a small finite set."""
+        out = {""}
+        for op, av in items:
+            if op is C.LITERAL:
+                got = {chr(av)}
+            elif op in zero_width:
+                got = {""}
+            elif op is C.IN and av and all(o is C.LITERAL for o, _ in av):
+                got = {chr(v) for _, v in av}
+            elif op is C.SUBPATTERN:
+                got = exact(av[3])
+            elif op is C.BRANCH:
+                got = set()
+                for branch in av[1]:
+                    sub = exact(branch)
+                    if sub is None:
+                        return None
+                    got |= sub
+            elif op in repeats and av[0] == av[1] and av[0] <= 4:
+                sub = exact(av[2])
+                got = {""} if sub is not None else None
+                for _ in range(av[0]):
+                    got = None if got is None or sub is None else cross(got, sub)
+            elif op in repeats and av[0] == 0 and av[1] == 1:  # x?
+                sub = exact(av[2])
+                got = None if sub is None else sub | {""}
+            else:
+                return None
+            if got is None:
+                return None
+            out = cross(out, got)
+            if out is None:
+                return None
+        return out
 
     def strength(need: tuple[tuple[str, ...], bool]) -> int:
         return min(len(a) for a in need[0])
 
     def walk(items, ci: bool) -> list[tuple[tuple[str, ...], bool]]:
         needs: list[tuple[tuple[str, ...], bool]] = []
-        run: list[str] = []
+        run: set[str] = {""}
 
         def flush() -> None:
-            if run:
-                needs.append((("".join(run),), ci))
-                run.clear()
+            nonlocal run
+            if run != {""}:
+                needs.append((tuple(sorted(run)), ci))
+            run = {""}
 
-        for op, av in items:
-            if op is C.LITERAL:
-                run.append(chr(av))
+        for item in items:
+            op, av = item
+            whole = exact([item])
+            if whole is not None:
+                joined = cross(run, whole)
+                if joined is None:
+                    flush()
+                    joined = whole
+                run = joined
                 continue
             flush()
             if op is C.SUBPATTERN:
@@ -184,8 +244,7 @@ def _regex_needs(pattern: str) -> list[tuple[tuple[str, ...], bool]]:
                     any_ci = any_ci or best[1]
                 if options:
                     needs.append((tuple(options), any_ci))
-            # IN, ANY, AT (anchors), ASSERT (look-arounds), NOT_LITERAL, GROUPREF...: no text
-            # needed (ignoring an anchor or look-around only ever lets more through).
+            # IN, ANY, NOT_LITERAL, GROUPREF...: no text known (ignoring it lets more through).
         flush()
         return needs
 
