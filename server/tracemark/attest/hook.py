@@ -143,6 +143,19 @@ def rebase_squashing(repo) -> bool:
 # -- attesting -------------------------------------------------------------------------------
 
 
+def replace_message(message_file: Path, data: bytes) -> None:
+    """Write the message file atomically (a temporary file renamed over it, as git itself and
+    ``git interpret-trailers --in-place`` do): a hook killed mid-write leaves the old message or
+    the new one, never a truncated one (``.git/COMMIT_EDITMSG`` is the only copy)."""
+    tmp = message_file.with_name(f".{message_file.name}.tracemark-{os.getpid()}")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, message_file)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
 def attest_message(message_file: Path, *, amend: bool, repo=None, config=None) -> str | None:
     """Add a signed record for the staged content to ``message_file``; returns a summary line.
 
@@ -165,7 +178,7 @@ def attest_message(message_file: Path, *, amend: bool, repo=None, config=None) -
     try:
         return _attest(repo, config, message_file, text, base, others)
     except BaseException:
-        message_file.write_bytes(original)
+        replace_message(message_file, original)
         raise
 
 
@@ -226,8 +239,8 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
         warn(note)
     if not staged.ai_lines and (kept or not config.attest_human):
         if drop:
-            message_file.write_text(remove_lines(text, drop), encoding="utf-8",
-                                    errors="surrogateescape")
+            replace_message(message_file, remove_lines(text, drop).encode(
+                "utf-8", "surrogateescape"))
         return None
     payload = staged.payload
     signature = sign(repo, config, payload, staged, staged.ai_digests)
@@ -237,7 +250,7 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
     trailers.append((RECORD_KEY, encode_record(payload, staged.compact)))
     trailers.append((SIGNATURE_KEY, f"v1 {signature}"))
     if drop:
-        message_file.write_text(new_text, encoding="utf-8", errors="surrogateescape")
+        replace_message(message_file, new_text.encode("utf-8", "surrogateescape"))
     add_trailers(message_file, trailers, repo.root)
     files = staged.ai_files()
     if staged.ai_lines:

@@ -55,6 +55,8 @@ class Persistence:
         self._poller: asyncio.Task[None] | None = None
         self._checking: set[str] = set()
         self._refused: set[tuple[str, str]] = set()
+        #: Saves under way: ``shutdown`` waits for them (an editor saves all, then quits).
+        self._saving: set[asyncio.Task[None]] = set()
         ev = server.events
         ev.opened.append(self.on_opened)
         ev.changed.append(self.on_changed)
@@ -196,12 +198,18 @@ class Persistence:
                 self.server.spawn(self.check(od), f"checking the ledger for {od.uri}")
                 break
 
+    def _spawn_save(self, od: OpenDocument) -> None:
+        task = self.server.spawn(self.save(od), f"saving spans of {od.uri}")
+        if task is not None:
+            self._saving.add(task)
+            task.add_done_callback(self._saving.discard)
+
     def on_saved(self, od: OpenDocument) -> None:
-        self.server.spawn(self.save(od), f"saving spans of {od.uri}")
+        self._spawn_save(od)
 
     def on_closed(self, od: OpenDocument) -> None:
         if od.dirty:
-            self.server.spawn(self.save(od), f"saving spans of {od.uri}")
+            self._spawn_save(od)
 
     async def save(self, od: OpenDocument) -> None:
         restore = od.state.get("restore")
@@ -274,7 +282,12 @@ class Persistence:
                     await self.check(od)
 
     async def flush(self) -> None:
-        """Record every document with unrecorded changes (at shutdown)."""
+        """Finish the saves under way, then record every document with unrecorded changes (at
+        shutdown). Without the first step a save sent just before ``shutdown`` was lost: its
+        task was cancelled at exit, and with it its ledger write still queued on the I/O
+        thread (found by tests/proof/test_crash_suite.py)."""
+        while under_way := [t for t in self._saving if not t.done()]:
+            await asyncio.gather(*under_way, return_exceptions=True)
         for od in self.server.documents:
             if od.dirty:
                 with contextlib.suppress(Exception):
