@@ -27,6 +27,10 @@ class ServerDied(AssertionError):
     pass
 
 
+def _key(rid: Any) -> str:
+    return json.dumps(rid, sort_keys=True)
+
+
 class RawServer:
     def __init__(self, cwd: Path, *args: str, env: dict[str, str] | None = None) -> None:
         self.proc = subprocess.Popen(
@@ -74,8 +78,8 @@ class RawServer:
                                                 "result": None}).encode())
                     elif "method" in msg:
                         self.notes.setdefault(msg["method"], []).append(msg.get("params"))
-                    else:
-                        self.answers[msg.get("id")] = msg
+                    else:  # ids may be anything a fuzzer sent: keyed by their JSON
+                        self.answers[_key(msg.get("id"))] = msg
                     self.lock.notify_all()
         finally:
             with self.lock:
@@ -94,21 +98,27 @@ class RawServer:
             self.proc.stdin.write(data)
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError) as err:
-            raise ServerDied(f"the server's stdin is closed: {err}\n{self.tail()}") from None
+            try:
+                code = self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                code = None
+            raise ServerDied(f"the server's stdin is closed ({err}; exit status {code})\n"
+                             f"{self.tail()}") from None
 
     def notify(self, method: str, params: Any) -> None:
         self._write(json.dumps({"jsonrpc": "2.0", "method": method, "params": params}).encode())
 
-    def send_request(self, method: str, params: Any) -> int:
-        rid = next(self.ids)
+    def send_request(self, method: str, params: Any) -> str:
+        rid = f"raw-lsp-{next(self.ids)}"  # not an id a fuzzer's own requests would use
         self._write(json.dumps({"jsonrpc": "2.0", "id": rid, "method": method,
                                 "params": params}).encode())
         return rid
 
     def answer(self, rid: Any, timeout: float = WAIT) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
+        key = _key(rid)
         with self.lock:
-            while rid not in self.answers:
+            while key not in self.answers:
                 if self.closed or self.proc.poll() is not None:
                     raise ServerDied(f"the server died (exit {self.proc.poll()}) before "
                                      f"answering {rid!r}\n{self.tail()}")
@@ -116,7 +126,7 @@ class RawServer:
                 if left <= 0:
                     raise AssertionError(f"no answer to request {rid!r} in {timeout:g} s")
                 self.lock.wait(min(left, 0.2))
-            return self.answers.pop(rid)
+            return self.answers.pop(key)
 
     def request(self, method: str, params: Any, timeout: float = WAIT) -> dict[str, Any]:
         return self.answer(self.send_request(method, params), timeout)
@@ -132,11 +142,11 @@ class RawServer:
         self.notify("initialized", {})
         return got
 
-    def alive(self) -> None:
+    def alive(self, timeout: float = WAIT) -> None:
         """A request that must get its normal answer (hover on a document nobody opened)."""
         got = self.request("textDocument/hover", {
             "textDocument": {"uri": "untitled:alive-check"},
-            "position": {"line": 0, "character": 0}})
+            "position": {"line": 0, "character": 0}}, timeout)
         assert "result" in got and got["result"] is None, got
 
     def spans(self, uri: str) -> list[dict[str, Any]]:
