@@ -258,3 +258,9 @@ def _imported_from(args: Args, captures: Captures, ctx: PredicateContext) -> boo
     modules = [a for a, _ in args[1:]]
     wanted = {node_text(n) for n in nodes}
     return any(wanted <= _imported_names(source, m) for m in modules)
+
+
+# The configuration-file and dependency predicates register themselves on import; they live
+# in their own modules (structure: keys, siblings, ranges, images; deps: package names).
+from tracemark.rules import deps as _deps  # noqa: E402, F401
+from tracemark.rules import structure as _structure  # noqa: E402, F401

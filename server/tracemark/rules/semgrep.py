@@ -53,7 +53,7 @@ SEMGREP_TO_SEVERITY = {
     "EXPERIMENT": Severity.INFO,
 }  # fmt: skip
 
-_PARAM = re.compile(r"\{\{\s*params\.([a-z_][a-z0-9_]*)\s*\}\}")
+_PARAM = re.compile(r"\{\{\s*params\.([a-z_][a-z0-9_]*)(?::(glob))?\s*\}\}")
 _CWE = re.compile(r"CWE[-_ ]?0*(\d+)", re.I)
 
 
@@ -70,10 +70,20 @@ def semgrep_languages(rule: Rule) -> list[str]:
 
 
 def _expand(value: Any, params: dict[str, Any]) -> Any:
-    """Replace ``{{params.NAME}}`` in strings: a list becomes an escaped regex alternation."""
+    """Replace ``{{params.NAME}}`` in strings: a list becomes an escaped regex alternation.
+
+    ``{{params.NAME:glob}}`` reads the values as fnmatch globs (``*``, ``?``) instead.
+    """
     if isinstance(value, str):
         def sub(m: re.Match[str]) -> str:
             v = params.get(m.group(1))
+            if m.group(2) == "glob":  # {{params.NAME:glob}}: fnmatch globs as a regex
+                from tracemark.rules.structure import glob_regex
+
+                items = v if isinstance(v, list | tuple) else [v]
+                if not items:
+                    return "(?!)"
+                return "(?:" + "|".join(glob_regex(str(x)) for x in items) + ")"
             if isinstance(v, list | tuple):
                 return "(?:" + "|".join(re.escape(str(x)) for x in v) + ")"
             return str(v)
@@ -112,6 +122,14 @@ def semgrep_rule(rule: Rule, parameters: dict[str, Any] | None = None, *,
         paths = {k: v for k, v in rule.paths.model_dump().items() if v}
         if paths:
             out["paths"] = paths
+    elif rule.dialect is not None and "paths" not in body:
+        # A dialect's path globs (a workflow's .github/workflows/*.yml) limit semgrep too;
+        # its content test (Kubernetes' apiVersion/kind) is applied to semgrep's findings
+        # by the scan (Engine.finalize), as for the fast tier.
+        dialect = langs.DIALECTS[rule.dialect]
+        if dialect.paths:
+            out["paths"] = {"include": [f"**/{g}" if "/" in g else g
+                                        for g in dialect.paths]}
     out.update(body)
     if ignore_paths:
         out.pop("paths", None)
