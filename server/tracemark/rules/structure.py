@@ -11,12 +11,15 @@ the rules that use it. Registered on import (see the end of ``predicates.py``).
 |---|---|
 | ``(#no-later-sibling? @x type ...)`` | no later sibling of ``@x`` has one of the node types |
 | ``(#has-key? @map "k" ...)`` / ``(#not-has-key? ...)`` | the mapping/body/object has (none of) the keys |
-| ``(#has-pair? @map "k" "regex")`` / ``(#not-has-pair? ...)`` | a key ``k`` whose value matches |
+| ``(#has-pair? @map "k" "regex")`` / ``(#not-has-pair? ...)`` | a key (fully) matching ``k`` whose value matches |
+| ``(#document-not-has-key? @x "k")`` | the document's top-level mapping has no key ``k`` |
+| ``(#top-level? @pair)`` | the pair is in the document's top-level mapping |
 | ``(#document-match? @x "regex")`` / ``(#document-not-match? ...)`` | the whole file matches |
 | ``(#range-includes? @from @to 22 3389)`` | ``from <= p <= to`` for one of the numbers |
 | ``(#not-param-glob? @x NAME)`` / ``(#param-glob? ...)`` | the text matches (none of) the globs |
 | ``(#image-unapproved? @img)`` | a Dockerfile/Kubernetes image is not on the approved lists |
 | ``(#not-stage-alias? @img)`` | the image is not the name of an earlier build stage |
+| ``(#owner-not-in? @uses NAME)`` | the ``owner`` of ``owner/repo@ref`` matches none of the globs |
 | ``(#not-param-port? @p NAME)`` | the port (``8080/tcp``) is not one of the parameter's |
 """
 
@@ -131,9 +134,10 @@ def _re(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
-def has_pair(mapping: Node, key: str, value_re: str) -> bool:
-    pat = _re(value_re)
-    return any(k == key and pat.search(_scalar(v)) for k, v in pairs(mapping))
+def has_pair(mapping: Node, key_re: str, value_re: str) -> bool:
+    """A key fully matching ``key_re`` whose (unquoted) value matches ``value_re``."""
+    key_pat, pat = _re(key_re), _re(value_re)
+    return any(key_pat.fullmatch(k) and pat.search(_scalar(v)) for k, v in pairs(mapping))
 
 
 @register("has-pair?")
@@ -156,6 +160,43 @@ def _root(node: Node) -> Node:
     while node.parent is not None:
         node = node.parent
     return node
+
+
+_MAPPINGS = {"block_mapping", "flow_mapping", "object", "body", "document"}
+
+
+def top_mapping(node: Node) -> Node | None:
+    """The outermost mapping around ``node``: a YAML document's, the JSON object, HCL body."""
+    top = None
+    cur: Node | None = node
+    while cur is not None:
+        if cur.type in _MAPPINGS and cur.type != "document":
+            top = cur
+        elif cur.type == "document":  # YAML: one document of a stream is the boundary
+            break
+        cur = cur.parent
+    return top
+
+
+@register("document-not-has-key?")
+def _document_not_has_key(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
+    """``(#document-not-has-key? @x "permissions")``: the top-level mapping lacks the keys."""
+    keys = set(_args(args, 1))
+    for n in _nodes(args, captures):
+        top = top_mapping(n)
+        if top is not None and has_key(top, keys):
+            return False
+    return True
+
+
+@register("top-level?")
+def _top_level(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
+    """``(#top-level? @pair)``: the pair belongs to the document's top-level mapping."""
+    for n in _nodes(args, captures):
+        parent = n.parent
+        if parent is None or top_mapping(n) != parent:
+            return False
+    return True
 
 
 @register("document-match?")
@@ -282,5 +323,16 @@ def _not_param_port(args: Args, captures: Captures, ctx: PredicateContext) -> bo
     for n in _nodes(args, captures):
         port = re.sub(r"/(?:tcp|udp)$", "", node_text(n).strip(), flags=re.I)
         if port in allowed:
+            return False
+    return True
+
+
+@register("owner-not-in?")
+def _owner_not_in(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
+    """``(#owner-not-in? @uses trusted_owners)``: ``owner/repo@ref``'s owner matches no glob."""
+    globs = _param_list(ctx, _args(args, 1)[0])
+    for n in _nodes(args, captures):
+        owner = unquote(node_text(n).strip()).split("/", 1)[0]
+        if glob_hit(owner, globs):
             return False
     return True
