@@ -11,7 +11,7 @@ the rules that use it. Registered on import (see the end of ``predicates.py``).
 |---|---|
 | ``(#no-later-sibling? @x type ...)`` | no later sibling of ``@x`` has one of the node types |
 | ``(#has-key? @map "k" ...)`` / ``(#not-has-key? ...)`` | the mapping/body/object has (none of) the keys |
-| ``(#has-pair? @map "k" "regex")`` / ``(#not-has-pair? ...)`` | a key (fully) matching ``k`` whose value matches |
+| ``(#has-pair? @map "k" "regex")`` / ``(#not-has-pair? ...)`` | a key (fully) matching ``k`` (a dotted path) whose value matches |
 | ``(#document-not-has-key? @x "k")`` | the document's top-level mapping has no key ``k`` |
 | ``(#top-level? @pair)`` | the pair is in the document's top-level mapping |
 | ``(#document-match? @x "regex")`` / ``(#document-not-match? ...)`` | the whole file matches |
@@ -135,9 +135,20 @@ def _re(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def has_pair(mapping: Node, key_re: str, value_re: str) -> bool:
-    """A key fully matching ``key_re`` whose (unquoted) value matches ``value_re``."""
-    key_pat, pat = _re(key_re), _re(value_re)
-    return any(key_pat.fullmatch(k) and pat.search(_scalar(v)) for k, v in pairs(mapping))
+    """A key fully matching ``key_re`` whose (unquoted) value matches ``value_re``.
+
+    ``key_re`` may be a dotted path (``securityContext.runAsNonRoot``): each part is looked
+    up in the mapping the previous one holds.
+    """
+    *outer, last = key_re.split(".")
+    current = [mapping]
+    for part in outer:
+        part_pat = _re(part)
+        current = [v for m in current for k, v in pairs(m)
+                   if v is not None and part_pat.fullmatch(k)]
+    key_pat, pat = _re(last), _re(value_re)
+    return any(key_pat.fullmatch(k) and pat.search(_scalar(v))
+               for m in current for k, v in pairs(m))
 
 
 @register("has-pair?")
