@@ -109,6 +109,9 @@ def pairs(mapping: Node) -> list[tuple[str, Node | None]]:
             out.append((node_text(ident) if ident is not None else "", value))
         elif child.type == "block" and child.named_child_count:  # HCL: name { ... }
             out.append((node_text(child.named_children[0]), child))
+        elif child.type == "object_elem":  # HCL: { key = value } objects
+            out.append((_scalar(child.child_by_field_name("key")),
+                        child.child_by_field_name("val")))
     return out
 
 
