@@ -54,6 +54,8 @@ SEMGREP_TO_SEVERITY = {
 }  # fmt: skip
 
 _PARAM = re.compile(r"\{\{\s*params\.([a-z_][a-z0-9_]*)(?::(glob))?\s*\}\}")
+#: ``{{data.NAME}}``: a regex built from bundled data (see ``predicates.register_data``).
+_DATA_REF = re.compile(r"\{\{\s*data\.([a-z_][a-z0-9_]*)\s*\}\}")
 _CWE = re.compile(r"CWE[-_ ]?0*(\d+)", re.I)
 
 
@@ -75,6 +77,11 @@ def _expand(value: Any, params: dict[str, Any]) -> Any:
     ``{{params.NAME:glob}}`` reads the values as fnmatch globs (``*``, ``?``) instead.
     """
     if isinstance(value, str):
+        if "{{" in value and _DATA_REF.search(value):
+            from tracemark.rules.predicates import data_value
+
+            value = _DATA_REF.sub(lambda m: data_value(m.group(1)), value)
+
         def sub(m: re.Match[str]) -> str:
             v = params.get(m.group(1))
             if m.group(2) == "glob":  # {{params.NAME:glob}}: fnmatch globs as a regex
