@@ -137,6 +137,15 @@ def semgrep_rule(rule: Rule, parameters: dict[str, Any] | None = None, *,
         if dialect.paths:
             out["paths"] = {"include": [f"**/{g}" if "/" in g else g
                                         for g in dialect.paths]}
+    if "paths" not in out and "paths" not in body:
+        # semgrep has no parser for requirements files or TOML: their rules run in generic
+        # mode, which would read every file; limit them to the language's own file names.
+        specs = [langs.get(lang) for lang in rule.languages]
+        if all(spec.semgrep is None for spec in specs):
+            include = [f"*{ext}" for spec in specs for ext in spec.extensions]
+            include += [name for spec in specs for name in spec.filenames]
+            if include:
+                out["paths"] = {"include": include}
     out.update(body)
     if ignore_paths:
         out.pop("paths", None)
