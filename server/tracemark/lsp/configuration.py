@@ -62,7 +62,8 @@ class Configuration:
             self.server.log_client(f"workspace/configuration failed: {err}; keeping settings",
                                    types.MessageType.Warning)
             return
-        raw = result[0] if isinstance(result, list) and result else None
+        # pygls hands the JSON array over as a tuple.
+        raw = result[0] if isinstance(result, list | tuple) and result else None
         self.apply(raw)
 
     def apply(self, raw: Any) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -34,8 +35,10 @@ from tracemark.tracking import TextEdit, TextIndex
 
 log = logging.getLogger("tracemark.lsp.diagnostics")
 
-#: Seconds to wait after a change before publishing (coalesces a burst of keystrokes).
-PUBLISH_DELAY = 0.03
+#: Minimum seconds between two publications for one document: the first change after a quiet
+#: moment is published at once (after the messages already read), later ones of a burst ride
+#: along with the next publication.
+PUBLISH_INTERVAL = 0.05
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -105,6 +108,7 @@ class _DocState:
     stored: dict[str, _Stored]
     handle: asyncio.TimerHandle | None = None
     last_published: tuple | None = None
+    last_time: float = float("-inf")
 
 
 LiveSource = Callable[[OpenDocument, str], list[Located]]
@@ -218,7 +222,8 @@ class Diagnostics:
             return  # the client pulls after each change
         st = self._state(od)
         if st.handle is None:
-            st.handle = asyncio.get_running_loop().call_later(PUBLISH_DELAY, self.publish, od)
+            delay = max(0.0, st.last_time + PUBLISH_INTERVAL - time.monotonic())
+            st.handle = asyncio.get_running_loop().call_later(delay, self.publish, od)
 
     def updated(self, od: OpenDocument) -> None:
         """Results changed without a document change: tell the client."""
@@ -242,6 +247,7 @@ class Diagnostics:
                                          and not st.last_published[1]):
             return
         st.last_published = key
+        st.last_time = time.monotonic()
         self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=od.uri, version=od.version, diagnostics=items))
 

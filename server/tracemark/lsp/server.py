@@ -299,12 +299,15 @@ def create_server() -> TracemarkServer:
         inlay_hints,
         persistence,
         provenance,
+        rules_fast,
+        semgrep_tier,
         spans_notify,
         sync,
     )
 
     server = TracemarkServer()
     for module in (configuration, sync, capture, persistence, spans_notify, diagnostics,
+                   rules_fast, semgrep_tier,
                    hover, code_lens, inlay_hints, provenance, code_actions):
         feature = module.register(server)
         server.features[module.__name__.rsplit(".", 1)[-1]] = feature
