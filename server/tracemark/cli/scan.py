@@ -107,7 +107,7 @@ def _project_root() -> Path:
 
     try:
         return Path(find_repo(".").root)
-    except InputError:
+    except (InputError, OSError):  # not a repository, or no git on PATH
         return Path.cwd()
 
 
