@@ -93,6 +93,8 @@ def make_gate_repo(tmp_path: Path) -> GateRepo:
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "commit.gpgsign", "false")
+    git(root, "config", "user.name", "Test Author")
+    git(root, "config", "user.email", "author@example.com")
     git(root, "config", "gpg.format", "ssh")
     git(root, "config", "user.signingkey", str(dev))
     git(root, "config", "gpg.ssh.allowedSignersFile", str(allowed))
