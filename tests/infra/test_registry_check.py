@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -18,9 +19,9 @@ EXISTING = {"/pypi/colourama/json", "/npm/expres"}
 
 
 class _Registry(BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:  # http.server's name for the GET handler
         _Registry.requests.append(self.path)
         code = 200 if self.path in EXISTING else 404
         body = b"{}" if code == 200 else b'{"message": "Not Found"}'
