@@ -55,6 +55,18 @@ def run(args: argparse.Namespace) -> int:
     report = scan_paths(args.paths, engine=engine, deep=args.deep, ai_only=args.ai_only,
                         semgrep_configs=args.semgrep_config,
                         semgrep_timeout=args.semgrep_timeout)
+    policy = getattr(engine, "policy", None)
+    if policy is not None and policy.registry_check:  # opt-in: the only network use here
+        from tracemark.rules.deps.registry import RegistryClient, annotate
+
+        client = RegistryClient()
+        before = report.findings
+        report.findings = annotate(before, report.texts, client)  # same order and length
+        report.engines = {id(new): report.engines.get(id(old), [old.engine])
+                          for old, new in zip(before, report.findings, strict=True)}
+        for problem in client.errors[:1]:
+            print(f"tracemark: registry check: {problem}; findings kept without it",
+                  file=sys.stderr)
     for err in report.rule_errors:
         print(f"tracemark: warning: rule refused: {err}", file=sys.stderr)
     if args.deep and report.semgrep_reason:

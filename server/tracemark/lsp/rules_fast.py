@@ -61,11 +61,57 @@ MAX_LIVE_BYTES = 4 * 1024 * 1024
 # -- the engine for a project -----------------------------------------------------------------
 
 
-@cache
-def engine_for(root: Path | None) -> Engine:
+def engine_for(root: Path | None, policy: str | None = None) -> Engine:
     """The rule engine for the project at ``root``: the one place the project policy plugs in
-    (rule enable/disable, severities, parameters). Cached per root."""
-    return default_engine()
+    (rule enable/disable, severities, parameters, scopes).
+
+    ``policy`` is the ``tracemark.policy`` setting (absolute, or relative to ``root``); without
+    it the workspace's ``.tracemark/policy.yaml`` is used when there is one. Cached per root,
+    file and the file's modification time, so an edited policy applies to documents opened
+    after the change. A broken policy falls back to the defaults (see :func:`policy_problem`).
+    """
+    return _engine_and_problem(root, policy)[0]
+
+
+def policy_problem(root: Path | None, policy: str | None = None) -> str | None:
+    """The one-line reason the policy could not be used (``FILE:LINE: field: reason``)."""
+    return _engine_and_problem(root, policy)[1]
+
+
+def _engine_and_problem(root: Path | None, policy: str | None) -> tuple[Engine, str | None]:
+    from tracemark.policy import find_policy
+
+    path: Path | None = None
+    if policy:
+        path = Path(policy).expanduser()
+        if not path.is_absolute() and root is not None:
+            path = root / path
+    elif root is not None:
+        path = find_policy(root)
+    stamp = None
+    if path is not None:
+        try:
+            st = path.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+    return _build_engine(root, path, stamp)
+
+
+@cache
+def _build_engine(root: Path | None, path: Path | None, stamp: tuple[int, int] | None
+                  ) -> tuple[Engine, str | None]:
+    from tracemark.errors import InputError
+    from tracemark.rules.project import engine_for_project
+
+    if path is None:
+        if root is None:
+            return default_engine(), None
+        return engine_for_project(root, None), None
+    try:
+        return engine_for_project(root or path.parent, path), None
+    except InputError as err:
+        return default_engine(), f"policy not applied, using the defaults: {err}"
 
 
 # -- the checker ------------------------------------------------------------------------------
@@ -248,11 +294,20 @@ class LiveChecker(DocumentChecker):
                 if ran and time.perf_counter() > deadline:
                     missing += 1
                     continue
-                items = self.pack.findings(root, ctx, self.path)
+                items = [f for f in self.pack.findings(root, ctx, self.path)
+                         if f.rule_id not in self.document_rules]
                 self._cache[ctx] = items
                 self.runs += 1
                 ran = True
             for f in items:
+                found[(f.rule_id, f.start_byte, f.end_byte)] = f
+        if self._document_pack is not None:
+            # Rules whose verdict depends on the whole file (no USER in a Dockerfile, no
+            # permissions block in a workflow) run over the whole tree, once per edit.
+            if self._document_findings is None:
+                self._document_findings = self._document_pack.findings(root, None, self.path)
+                self.runs += 1
+            for f in self._document_findings:
                 found[(f.rule_id, f.start_byte, f.end_byte)] = f
         out = sorted(found.values(), key=lambda f: (f.start_byte, f.rule_id))
         if wanted is not None:
@@ -263,7 +318,7 @@ class LiveChecker(DocumentChecker):
                 if i >= 0 and wanted[i][1] > f.start_byte:
                     kept.append(f)
             out = kept
-        return self.engine.filter_paths(out, self.path), missing
+        return self.engine.finalize(out, self.path, self.source), missing
 
 
 # -- the feature ------------------------------------------------------------------------------
@@ -310,7 +365,11 @@ class FastRules:
 
     def engine(self) -> Engine:
         root = uri_to_path(self.server.root) if self.server.root else None
-        return engine_for(root)
+        policy = self.server.settings.policy
+        problem = policy_problem(root, policy)
+        if problem is not None:
+            self.server.tell_once(f"policy:{problem}", problem)
+        return engine_for(root, policy)
 
     def language(self, od: OpenDocument) -> langs.LanguageSpec | None:
         spec = langs.for_language_id(od.language_id)

@@ -168,12 +168,14 @@ class SemgrepTier:
             if od.closed:
                 return
             settings = self.server.settings.semgrep
-            engine = engine_for(uri_to_path(self.server.root) if self.server.root else None)
+            engine = engine_for(uri_to_path(self.server.root) if self.server.root else None,
+                                self.server.settings.policy)
             # The snapshot the findings will be about.
             seq, index, version = od.seq, od.doc.index, od.version
-            scan = BufferScan(index.text, name, rules=engine.rules,
-                              parameters=engine.parameters, configs=self._configs(),
-                              timeout=settings.timeout)
+            rules, ignore_paths = _rules_for(engine, name, index.text)
+            scan = BufferScan(index.text, name, rules=rules,
+                              parameters=engine.parameters_for(name), configs=self._configs(),
+                              timeout=settings.timeout, ignore_paths=ignore_paths)
             st.scan = scan
             self.server.log_client(f"semgrep started on {od.uri} (version {version})",
                                    types.MessageType.Log)
@@ -199,11 +201,31 @@ class SemgrepTier:
         self.counts["runs"] += 1
         for w in result.warnings[:5]:
             self.server.log_client(f"semgrep: {w}", types.MessageType.Log)
-        located = [locate(index, f) for f in result.findings]
+        engine = engine_for(uri_to_path(self.server.root) if self.server.root else None,
+                            self.server.settings.policy)
+        findings = engine.finalize(result.findings, self._name(od), index.text)
+        located = [locate(index, f) for f in findings]
         self.server.log_client(
             f"semgrep: {len(located)} finding(s) in {od.uri} (version {version}) "
             f"in {elapsed:.2f} s", types.MessageType.Log)
         self.diagnostics.set_results(od, SOURCE, seq, located)
+
+
+def _rules_for(engine, name: str, text: str):
+    """The pack rules that apply to this document, and whether to drop their ``paths``.
+
+    The buffer copy lives in a temporary folder, not in ``.github/workflows``: rule paths and
+    dialects are decided here with the document's real path (and content), and the rules that
+    apply run without their path limits.
+    """
+    from tracemark.rules.loader import RuleSet
+
+    spec = langs.for_path(name)
+    if spec is None:
+        return engine.rules, False
+    keep = [r for r in engine.rules
+            if spec.name in r.languages and r.applies_to(name, text)]
+    return RuleSet(keep), True
 
 
 def register(server: TracemarkServer) -> SemgrepTier:

@@ -294,7 +294,7 @@ class Engine:
 
     def filter_paths(self, findings: list[Finding], path: str | None,
                      source: bytes | str | None = None) -> list[Finding]:
-        """Drop findings of rules whose ``paths:`` or dialect do not cover this file.
+        """Drop findings of rules whose ``paths:``, dialect or languages do not cover this file.
 
         A dialect's content test (``apiVersion``/``kind`` for Kubernetes) needs ``source``;
         without it only paths are checked.
@@ -303,6 +303,7 @@ class Engine:
             return findings
         out = []
         verdict: dict[str, bool] = {}
+        spec = langs.for_path(path) if path is not None else None
         for f in findings:
             rule = self.rules.get(f.rule_id)
             if rule is None:
@@ -310,7 +311,10 @@ class Engine:
                 continue
             ok = verdict.get(rule.id)
             if ok is None:
-                ok = verdict[rule.id] = rule.applies_to(path, source)
+                # A generic-mode semgrep rule run without its paths (on a buffer copy) must
+                # not report in a file of another language.
+                ok = verdict[rule.id] = (spec is None or spec.name in rule.languages) \
+                    and rule.applies_to(path, source)
             if ok:
                 out.append(f)
         return out
