@@ -89,6 +89,19 @@ def _merge_heads(repo) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip()]
 
 
+def rebase_squashing(repo) -> bool:
+    """An interactive rebase is squashing or fixing up into the previous commit right now."""
+    action = os.environ.get("GIT_REFLOG_ACTION", "")
+    if action.startswith("rebase") and ("squash" in action or "fixup" in action):
+        return True
+    try:
+        done = (repo.git_dir / "rebase-merge" / "done").read_text().splitlines()
+    except OSError:
+        return False
+    last = [ln for ln in done if ln.strip() and not ln.startswith("#")]
+    return bool(last) and last[-1].split()[0] in ("fixup", "f", "squash", "s")
+
+
 # -- attesting -------------------------------------------------------------------------------
 
 
@@ -180,7 +193,7 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
                                     errors="surrogateescape")
         return None
     payload = record.canonical()
-    signature = sign(repo, config, payload, record)
+    signature = sign(repo, config, payload, record, staged.ai_digests)
     new_text = remove_lines(text, drop) if drop else text
     present = {a.strip() for a in parse_message(new_text).assisted_by}
     trailers = [(ASSISTED_BY, label) for label in record.assisted_by() if label not in present]
@@ -197,7 +210,8 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
     return f"attested: no AI lines among {sum(f.added for f in record.files)} added, signed"
 
 
-def sign(repo, config, payload: bytes, record) -> str:
+def sign(repo, config, payload: bytes, record, ai_digests: dict[str, str] | None = None
+         ) -> str:
     """The signature trailer value (without ``v1``) from the configured signer."""
     from tracemark.attest.signers import SigningError
 
@@ -212,7 +226,7 @@ def sign(repo, config, payload: bytes, record) -> str:
     if config.signer == "sigstore":
         from tracemark.attest.signers import sigstore
 
-        return sigstore.sign(repo, payload, record, config)
+        return sigstore.sign(repo, payload, record, config, ai_digests)
     raise SigningError(f"tracemark.signer={config.signer!r}: expected ssh, sigstore or none")
 
 
@@ -285,8 +299,7 @@ def main(argv: list[str]) -> int:
         if hook == "prepare-commit-msg" and args:
             repo = _repo()
             write_state(repo, args[1] if len(args) > 1 else "", args[2] if len(args) > 2 else "")
-            action = os.environ.get("GIT_REFLOG_ACTION", "")
-            if action.startswith("rebase") and ("squash" in action or "fixup" in action):
+            if rebase_squashing(repo):
                 # The sequencer runs no commit-msg: attest now (it amends the previous pick).
                 return _attest_or_warn(Path(args[0]), amend=True)
             return 0

@@ -41,9 +41,19 @@ def _feed(lines: Iterable[bytes]) -> hashlib._Hash:
     return h
 
 
-def range_digest(lines: Sequence[bytes]) -> str:
-    """SHA-256 of consecutive lines: the hash an attested range is bound by."""
-    return b64(_feed(lines).digest())
+#: Digest sizes in bytes: full, and the compact encoding's per-range size (whose strength comes
+#: from the per-file digest over all the file's AI lines, full size).
+FULL, SHORT = 32, 12
+
+
+def range_digest(lines: Sequence[bytes], size: int = FULL) -> str:
+    """SHA-256 of consecutive lines (truncated to ``size`` bytes): what binds a range."""
+    return b64(_feed(lines).digest()[:size])
+
+
+def digest_size(digest: str) -> int:
+    """The byte size of a base64url digest (43 characters: 32 bytes; 16: 12 bytes)."""
+    return len(digest) * 3 // 4
 
 
 def line_hash(line: bytes) -> str:

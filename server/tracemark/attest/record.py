@@ -11,12 +11,20 @@ lets verification refuse a record copied onto another commit.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from tracemark.attest.changes import FileChange, read_blobs, staged_changes
-from tracemark.attest.lines import added_digest, files_digest, line_hash, range_digest
+from tracemark.attest.lines import (
+    SHORT,
+    added_digest,
+    bare,
+    files_digest,
+    line_hash,
+    range_digest,
+)
 from tracemark.attest.scan_summary import ScanInput, summarize
 from tracemark.gitutil import Repo
 from tracemark.model import (
@@ -41,6 +49,8 @@ class StagedRecord:
     changes: dict[str, FileChange]
     ai_lines: int = 0
     notes: list[str] = field(default_factory=list)
+    #: path → SHA-256 (hex) of the file's AI lines in order: in-toto subjects for Sigstore.
+    ai_digests: dict[str, str] = field(default_factory=dict)
 
 
 def _ai_lines_of(
@@ -117,6 +127,7 @@ def build_record(
     tools: dict[tuple[str, str | None], int] = {}
     files: list[AttestedFile] = []
     scan_inputs: list[ScanInput] = []
+    bodies: dict[tuple[str, int], list[bytes]] = {}
     ai_total = 0
     for path in sorted(changes):
         fc = changes[path]
@@ -131,6 +142,7 @@ def build_record(
             for first, last, (kind, tool, model) in _runs(ai):
                 idx = tools.setdefault((tool, model), len(tools))
                 body = [fc.added[n] for n in range(first, last + 1)]
+                bodies[(path, first)] = body
                 ranges.append(AttestedRange(
                     start=first, count=last - first + 1, kind=kind, tool=idx,
                     digest=range_digest(body), line_hashes=[line_hash(b) for b in body],
@@ -152,30 +164,42 @@ def build_record(
         scan=summary,
     )
     if len(record.canonical()) > compact_threshold:
-        record = compact(record)
-    return StagedRecord(record=record, changes=changes, ai_lines=ai_total, notes=notes)
+        record = compact(record, bodies)
+    digests = {}
+    for f in record.files:
+        h = hashlib.sha256()
+        for r in f.ranges:
+            for line in bodies.get((f.path, r.start), []):
+                h.update(bare(line) + b"\n")
+        if f.ranges:
+            digests[f.path] = h.hexdigest()
+    return StagedRecord(record=record, changes=changes, ai_lines=ai_total, notes=notes,
+                        ai_digests=digests)
 
 
-def compact(record: ProvenanceRecord) -> ProvenanceRecord:
-    """The compact form: per-line hashes dropped (the first line's kept), files without AI lines
-    folded into one digest, findings reduced to counts. Size then grows with the number of AI
-    ranges only (a few bytes each once compressed), not with lines or files."""
+def compact(record: ProvenanceRecord, bodies: Mapping[tuple[str, int], list[bytes]]
+            ) -> ProvenanceRecord:
+    """The compact form, for big commits: per-line hashes dropped, per-range digests cut to 12
+    bytes with one full digest over all the record's AI lines (the same strength for a
+    fraction of the size), files without AI lines folded into one digest, findings reduced to
+    counts. Its size then grows with the number of AI ranges only (about 30 bytes each once
+    compressed), not with lines or files. ``bodies`` are the ranges' lines by
+    ``(path, start)``."""
     ai_files, rest = [], []
     for f in record.files:
         (ai_files if f.ranges else rest).append(f)
-    files = [
-        f.model_copy(update={"ranges": [
-            r.model_copy(update={"line_hashes": None,
-                                 "first_line": r.line_hashes[0] if r.line_hashes else None})
-            for r in f.ranges
-        ]})
-        for f in ai_files
-    ]
+    files = [f.model_copy(update={
+        "added_digest": None,
+        "ranges": [r.model_copy(update={
+            "line_hashes": None,
+            "digest": range_digest(bodies[(f.path, r.start)], SHORT)}) for r in f.ranges],
+    }) for f in ai_files]
+    every = [line for f in ai_files for r in f.ranges for line in bodies[(f.path, r.start)]]
     other = OtherFiles(
         files=len(rest), added=sum(f.added for f in rest),
-        digest=files_digest((f.path, f.added_digest) for f in rest),
+        digest=files_digest((f.path, f.added_digest or "") for f in rest),
     ) if rest else None
     scan = record.scan.model_copy(update={"hits": []})
-    return record.model_copy(update={"compact": True, "files": files, "other": other,
-                                     "scan": scan})
-
+    return record.model_copy(update={
+        "compact": True, "files": files, "other": other, "scan": scan,
+        "ai_digest": range_digest(every) if every else None})

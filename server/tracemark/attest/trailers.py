@@ -86,6 +86,8 @@ def decode_record(value: str) -> bytes:
             out = d.decompress(raw, MAX_RECORD_BYTES)
             if d.unconsumed_tail:
                 raise TrailerError("Tracemark-Record: decompressed record is too large")
+            if not d.eof:
+                raise TrailerError("Tracemark-Record: compressed data is corrupt (truncated?)")
             return out
         except zlib.error:
             raise TrailerError("Tracemark-Record: compressed data is corrupt (truncated?)"

@@ -33,7 +33,13 @@ from tracemark.attest.changes import (
     split_lines,
 )
 from tracemark.attest.config import AttestConfig, load_config
-from tracemark.attest.lines import added_digest, files_digest, line_hash, range_digest
+from tracemark.attest.lines import (
+    added_digest,
+    digest_size,
+    files_digest,
+    line_hash,
+    range_digest,
+)
 from tracemark.attest.signers import SignatureInvalid, SigningError
 from tracemark.attest.trailers import RecordTrailers, TrailerError, decode_record, parse_message
 from tracemark.errors import InputError
@@ -113,18 +119,25 @@ def commit_content(root: Path, info: CommitInfo) -> Content:
 # -- binding --------------------------------------------------------------------------------
 
 
+def _candidates(r: AttestedRange, where: Sequence[int], line_at: Callable[[int], bytes]
+                ) -> list[int]:
+    """Start lines to try for a range, nearest its signed position first."""
+    first = r.line_hashes[0] if r.line_hashes else None
+    starts = [n for n in where if first is None or line_hash(line_at(n)) == first]
+    return sorted(starts, key=lambda n: (abs(n - r.start), n))
+
+
 def _find_range(r: AttestedRange, added: dict[int, bytes]) -> int | None:
     """Where the range's content is, as consecutive added lines (nearest the signed spot)."""
+    size = digest_size(r.digest)
 
     def at(p: int) -> bool:
         body = [added.get(n) for n in range(p, p + r.count)]
-        return all(b is not None for b in body) and range_digest(body) == r.digest  # type: ignore[arg-type]
+        return all(b is not None for b in body) and range_digest(body, size) == r.digest  # type: ignore[arg-type]
 
     if at(r.start):
         return r.start
-    first = r.line_hashes[0] if r.line_hashes else r.first_line
-    starts = [n for n in added if first is None or line_hash(added[n]) == first]
-    for p in sorted(starts, key=lambda n: (abs(n - r.start), n)):
+    for p in _candidates(r, list(added), added.__getitem__):
         if p != r.start and at(p):
             return p
     return None
@@ -133,12 +146,11 @@ def _find_range(r: AttestedRange, added: dict[int, bytes]) -> int | None:
 def _find_range_sliding(r: AttestedRange, fc: FileChange, lines: list[bytes]) -> int | None:
     """Like :func:`_find_range`, accepting lines git could have shown as added in a slid hunk."""
     closure = slide_closure(fc.added, lines)
-    first = r.line_hashes[0] if r.line_hashes else r.first_line
-    starts = [n for n in closure if first is None or line_hash(lines[n - 1]) == first]
-    for p in sorted(starts, key=lambda n: (abs(n - r.start), n)):
+    size = digest_size(r.digest)
+    for p in _candidates(r, sorted(closure), lambda n: lines[n - 1]):
         span = range(p, p + r.count)
         if all(n in closure for n in span) and p + r.count - 1 <= len(lines) and range_digest(
-                [lines[n - 1] for n in span]) == r.digest:
+                [lines[n - 1] for n in span], size) == r.digest:
             return p
     return None
 
@@ -150,6 +162,21 @@ def _changed_lines(r: AttestedRange, fc: FileChange | None) -> list[int]:
     present = {line_hash(b) for b in fc.added.values()}
     missing = [r.start + i for i, h in enumerate(r.line_hashes) if h not in present]
     return missing or list(range(r.start, r.end + 1))  # all present but no longer together
+
+
+def _bodies(found: list[tuple[str, AttestedRange, int]], content: Content) -> list[bytes]:
+    """The lines of located ranges, in order (for a compact record's full digest)."""
+    every: list[bytes] = []
+    for path, r, pos in found:
+        fc = content.changes[path]
+        lines = None
+        for n in range(pos, pos + r.count):
+            if n in fc.added:
+                every.append(fc.added[n])
+            else:  # a slid hunk: the line is in the file, not among the diff's lines
+                lines = lines if lines is not None else content.lines(path) or []
+                every.append(lines[n - 1] if n - 1 < len(lines) else b"")
+    return every
 
 
 @dataclass
@@ -173,10 +200,13 @@ def bind(record: ProvenanceRecord, content: Content) -> Binding:
         fc = content.changes.get(f.path)
         if fc is not None:
             out.touched = True
-            if added_digest(fc.added_lines()) == f.added_digest:
+            if f.added_digest is None:
+                pass  # compact record: only the AI lines bind
+            elif added_digest(fc.added_lines()) == f.added_digest:
                 out.human_bound = True
             elif not f.ranges:
                 out.notes.append(f"{f.path}: lines added without AI differ from when signed")
+        found: list[tuple[str, AttestedRange, int]] = []
         for r in f.ranges:
             out.lines_total += r.count
             pos = _find_range(r, fc.added) if fc is not None else None
@@ -185,8 +215,7 @@ def bind(record: ProvenanceRecord, content: Content) -> Binding:
                 if lines is not None:
                     pos = _find_range_sliding(r, fc, lines)
             if pos is not None:
-                out.located.append((f.path, r, pos))
-                out.lines_found += r.count
+                found.append((f.path, r, pos))
                 continue
             missing = _changed_lines(r, fc)
             out.lines_found += r.count - len(missing) if r.line_hashes else 0
@@ -195,6 +224,17 @@ def bind(record: ProvenanceRecord, content: Content) -> Binding:
                 "no longer hash as signed (compact record: no per-line detail)")
             out.changed.append(ChangedLines(path=f.path, start=r.start, end=r.end,
                                             lines=missing, reason=why))
+        out.located.extend(found)
+        out.lines_found += sum(r.count for _p, r, _pos in found)
+    # Compact records: full strength once every range is found (a partial match is reported
+    # as lines-changed anyway, its ranges located by 96-bit digests).
+    if record.ai_digest is not None and out.located and not out.changed and range_digest(
+            _bodies(out.located, content)) != record.ai_digest:
+        for path, r, _pos in out.located:
+            out.changed.append(ChangedLines(
+                path=path, start=r.start, end=r.end, lines=list(range(r.start, r.end + 1)),
+                reason="the record's AI lines do not hash as signed"))
+        out.located = []
     if record.other is not None:
         rest = [(p, added_digest(fc.added_lines())) for p, fc in content.changes.items()
                 if p not in listed]

@@ -24,16 +24,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _agents():
+    import importlib
+
     from tracemark.errors import InputError
 
+    name = "tracemark.capture.agent_settings"
     try:
-        from tracemark.capture import agent_settings
+        return importlib.import_module(name)
     except ModuleNotFoundError as err:
-        if err.name and err.name.startswith("tracemark"):
+        if err.name and name.startswith(err.name):
             raise InputError("--agents: agent hook support is not available in this tracemark "
-                             "(tracemark.capture.agent_settings is missing)") from None
+                             f"({name} is missing)") from None
         raise
-    return agent_settings
 
 
 def _print_lines(result: object) -> None:

@@ -52,12 +52,12 @@ class AttestedRange(_Wire):
     kind: str = Field(alias="k")
     #: Index into :attr:`ProvenanceRecord.tools`.
     tool: int = Field(alias="t", ge=0)
-    #: SHA-256 of the lines (each without its line break, followed by ``\\n``), base64url.
+    #: SHA-256 of the lines (each without its line break, followed by ``\\n``), base64url;
+    #: 12 bytes in a compact record (the record's ``ai_digest`` then carries full strength).
     digest: str = Field(alias="h")
     #: Short per-line hashes (first 6 bytes of SHA-256, base64url): say which lines changed.
-    #: Dropped by the compact encoding; only the first line's is then kept (to find moved ranges).
+    #: Dropped by the compact encoding.
     line_hashes: list[str] | None = Field(default=None, alias="l")
-    first_line: str | None = Field(default=None, alias="f")
 
     @property
     def end(self) -> int:
@@ -75,8 +75,9 @@ class AttestedFile(_Wire):
     path: str = Field(alias="p")
     #: Lines the commit adds to it (its diff against the first parent).
     added: int = Field(alias="a", ge=0)
-    #: SHA-256 of those added lines in order, truncated to 16 bytes, base64url.
-    added_digest: str = Field(alias="d")
+    #: SHA-256 of those added lines in order, truncated to 16 bytes, base64url (left out for
+    #: files with AI lines in a compact record).
+    added_digest: str | None = Field(default=None, alias="d")
     #: False when tracemark's ledger had never seen the file (its lines are not known human).
     tracked: bool = Field(default=True, alias="k")
     ranges: list[AttestedRange] = Field(default_factory=list, alias="r")
@@ -131,6 +132,9 @@ class ProvenanceRecord(_Wire):
     tools: list[ToolModel] = Field(default_factory=list, alias="tm")
     files: list[AttestedFile] = Field(default_factory=list, alias="fs")
     other: OtherFiles | None = Field(default=None, alias="o")
+    #: Compact records: full SHA-256 over every AI line of the record, files and ranges in
+    #: order (the per-range digests are short; this gives the binding its full strength).
+    ai_digest: str | None = Field(default=None, alias="h")
     scan: ScanSummary = Field(default_factory=ScanSummary, alias="sc")
 
     def canonical(self) -> bytes:
