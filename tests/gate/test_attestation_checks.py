@@ -7,11 +7,10 @@ import json
 import os
 import subprocess
 
-from gate_support import CLEAN, SHELL, GateRepo, failures
-
 from tracemark.attest.lines import b64
 from tracemark.attest.trailers import RECORD_KEY, decode_record, fold, parse_message
 
+from gate_support import CLEAN, SHELL, GateRepo, failures
 from support import git
 
 

@@ -4,6 +4,7 @@ commit adds, in one semgrep run for the whole range."""
 from __future__ import annotations
 
 import pytest
+
 from gate_support import SHELL, GateRepo
 
 

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import yaml
-from gate_support import CLEAN, SHELL, GateRepo
 
 from tracemark.cli import build_parser
 
+from gate_support import CLEAN, SHELL, GateRepo
 from support import ROOT, git
 
 _SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from gate_support import CLEAN, SHELL, GateRepo, make_gate_repo
 
 

@@ -4,7 +4,6 @@ repositories whose commits were attested by the real hooks with real SSH keys.""
 from __future__ import annotations
 
 from gate_support import CLEAN, RANDOM, SHELL, GateRepo, failures
-
 from support import git
 
 

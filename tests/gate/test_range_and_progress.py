@@ -12,13 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from gate_support import CLEAN, GateRepo
 
 from tracemark.errors import InputError
 from tracemark.gate import progress
 from tracemark.gate.history import load_commits, rev_list
 from tracemark.gate.ranges import default_range
 
+from gate_support import CLEAN, GateRepo
 from support import git
 
 
