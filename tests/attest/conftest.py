@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from attest_support import Keys, configure_signing, make_keys
+
 from support import tracemark
 
 

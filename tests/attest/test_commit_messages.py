@@ -10,10 +10,11 @@ import os
 import stat
 from pathlib import Path
 
+from attest_support import APP, ai_spans, commit, mark, message, verify, write
+
 from tracemark.attest.trailers import parse_message
 from tracemark.model import CommitStatus
 
-from attest_support import APP, ai_spans, commit, mark, message, verify, write
 from support import git
 
 

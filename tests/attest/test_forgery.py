@@ -11,12 +11,12 @@ import zlib
 from pathlib import Path
 
 import pytest
+from attest_support import APP, Keys, commit, mark, message, verify, write
 
 from tracemark.attest.lines import b64, unb64
 from tracemark.attest.trailers import fold, parse_message
 from tracemark.model import CommitStatus
 
-from attest_support import APP, Keys, commit, mark, message, verify, write
 from support import git
 
 
@@ -187,3 +187,18 @@ def test_no_allowed_signers_configured_is_invalid_not_silently_ok(arepo: Path):
     _assert_invalid(arepo, sha, "no allowed signers file")
     # Binding-only checks (stats, blame) still see the AI lines.
     assert verify(arepo, sha, check_signatures=False).status is CommitStatus.AI_ATTESTED
+
+
+def test_absurd_range_in_an_unverified_record_is_refused_without_work(arepo: Path):
+    """``stats``/``blame`` bind records without checking signatures: a hostile record claiming
+    a billion lines is refused as malformed, not searched for."""
+    sha = _genuine(arepo)
+
+    def huge(doc):
+        doc["fs"][0]["r"][0]["n"] = 10**9
+        doc["fs"][0]["r"][0].pop("l")
+
+    forged = _forge(arepo, sha, _edit_record(message(arepo, sha), huge))
+    result = verify(arepo, forged, check_signatures=False)
+    assert result.status is CommitStatus.INVALID
+    assert "malformed" in result.reasons[0]

@@ -12,10 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from attest_support import APP, ai_spans, commit, mark, message, verify, write
+
 from tracemark.attest.trailers import parse_message
 from tracemark.model import CommitStatus
 
-from attest_support import APP, ai_spans, commit, mark, message, verify, write
 from support import git
 
 SHARED = "".join(f"value_{i} = {i}\n" for i in range(1, 21))

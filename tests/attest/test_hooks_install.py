@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from attest_support import APP, Keys, commit, configure_signing, mark, message, verify, write
 
 from tracemark.model import CommitStatus
 
-from attest_support import APP, Keys, commit, configure_signing, mark, message, verify, write
 from support import git, tracemark
 
 HOOKS = ["prepare-commit-msg", "commit-msg", "post-commit", "post-rewrite"]

@@ -11,9 +11,10 @@ import os
 import subprocess
 from pathlib import Path
 
+from attest_support import ai_spans, commit, mark, message, verify, write
+
 from tracemark.model import CommitStatus
 
-from attest_support import ai_spans, commit, mark, message, verify, write
 from support import git
 
 BASE = "".join(f"line_{i} = {i}\n" for i in range(1, 31))

@@ -7,9 +7,10 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+from attest_support import APP, commit, mark, message, verify, write
+
 from tracemark.model import CommitStatus
 
-from attest_support import APP, commit, mark, message, verify, write
 from support import git
 
 MSG = "Keep me exactly\n\nBody line one.\nBody line two.\n\nSigned-off-by: Dev <dev@example.com>\n"

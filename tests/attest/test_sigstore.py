@@ -19,14 +19,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from attest_support import APP, commit, mark, message, verify, write
+from sigstore_double import SigstoreDouble
 
 from tracemark.attest import SigstorePolicy
 from tracemark.attest.signers.sigstore import NOTES_REF
 from tracemark.attest.trailers import parse_message
 from tracemark.model import CommitStatus
 
-from attest_support import APP, commit, mark, message, verify, write
-from sigstore_double import SigstoreDouble
 from support import git
 
 pytestmark = pytest.mark.network_double

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from attest_support import APP, commit, mark, write
+
 from tracemark.gitutil import find_repo
 from tracemark.ledger import open_ledger
 from tracemark.model import Confidence, Origin, OriginKind, Span
 
-from attest_support import APP, commit, mark, write
 from support import git, tracemark
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from attest_support import commit, message, verify, write
 
 from tracemark.attest.lines import unb64
 from tracemark.attest.record import compact
@@ -33,7 +34,6 @@ from tracemark.model import (
     ToolModel,
 )
 
-from attest_support import commit, message, verify, write
 from support import git
 
 

@@ -75,13 +75,20 @@ class AttestConfig:
             "gpg.ssh.allowedsignersfile")
 
     @property
+    def comment_char(self) -> str:
+        value = (self.get("core.commentchar") or "#").strip()
+        return value if value and value != "auto" else "#"
+
+    @property
     def ssh_program(self) -> str:
         return self.get("tracemark.sshprogram") or self.get("gpg.ssh.program") or "ssh-keygen"
 
 
 def load_config(root: Path) -> AttestConfig:
-    """Every ``tracemark.*``, ``gpg.*`` and ``user.*`` setting, in one git call."""
-    proc = git(["config", "-z", "--get-regexp", r"^(tracemark|gpg|user)\."], root, check=False)
+    """Every ``tracemark.*``, ``gpg.*`` and ``user.*`` setting (and the comment character),
+    in one git call."""
+    proc = git(["config", "-z", "--get-regexp", r"^(tracemark\.|gpg\.|user\.|core\.commentchar)"],
+               root, check=False)
     values: dict[str, list[str]] = {}
     for entry in proc.stdout.decode("utf-8", "surrogateescape").split("\0"):
         if not entry:

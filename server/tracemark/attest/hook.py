@@ -105,22 +105,21 @@ def rebase_squashing(repo) -> bool:
 # -- attesting -------------------------------------------------------------------------------
 
 
-def attest_message(message_file: Path, *, amend: bool, repo=None) -> str | None:
+def attest_message(message_file: Path, *, amend: bool, repo=None, config=None) -> str | None:
     """Add a signed record for the staged content to ``message_file``; returns a summary line.
 
     Raises on failure, with the message file untouched.
     """
     from tracemark.attest.config import load_config
+    from tracemark.attest.trailers import is_empty_message
 
     repo = repo or _repo()
-    config = load_config(repo.root)
+    config = config or load_config(repo.root)
     if config.signer == "none":
         return None
     original = message_file.read_bytes()
     text = original.decode("utf-8", "surrogateescape")
-    from tracemark.attest.trailers import comment_char, is_empty_message
-
-    if is_empty_message(text, comment_char(repo.root)):
+    if is_empty_message(text, config.comment_char):
         return None  # git aborts an empty message; adding trailers would commit it
     head = _rev(repo.root, "HEAD")
     base = _rev(repo.root, "HEAD^") if amend and head else head
@@ -159,7 +158,7 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
         drop: list[tuple[int, int]] = []
         kept = 0
         if parsed.records:
-            from tracemark.attest.verify import Content, _decode, bind
+            from tracemark.attest.verify import Content, _decode, _malformed, bind
 
             def fetch(path: str) -> bytes | None:
                 return read_blobs(repo.root, [f":{path}"]).get(f":{path}")
@@ -169,6 +168,8 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
                 try:
                     _payload, carried = _decode(rt)
                 except Exception:
+                    carried = None
+                if carried is None or _malformed(carried):
                     kept += 1  # not ours to judge: verification will say what is wrong
                     continue
                 b = bind(carried, content)
@@ -238,8 +239,9 @@ def _attest_or_warn(message_file: Path, *, amend: bool) -> int:
         from tracemark.attest.config import load_config
 
         repo = _repo()
-        fail_closed = load_config(repo.root).fail_closed
-        summary = attest_message(message_file, amend=amend, repo=repo)
+        config = load_config(repo.root)
+        fail_closed = config.fail_closed
+        summary = attest_message(message_file, amend=amend, repo=repo, config=config)
         if summary:
             warn(summary)
         return 0

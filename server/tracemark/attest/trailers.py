@@ -181,14 +181,6 @@ def add_trailers(message_file: Path, trailers: list[tuple[str, str]], cwd: Path)
     git([*args, str(message_file)], cwd)
 
 
-def comment_char(cwd: Path) -> str:
-    from tracemark.gitutil import git
-
-    proc = git(["config", "core.commentChar"], cwd, check=False)
-    value = proc.stdout.decode().strip()
-    return value if value and value != "auto" else "#"
-
-
 def is_empty_message(text: str, comment: str = "#") -> bool:
     """Nothing but comments and blank lines: git will abort the commit, so add nothing."""
     for line in text.split("\n"):

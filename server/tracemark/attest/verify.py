@@ -127,8 +127,18 @@ def _candidates(r: AttestedRange, where: Sequence[int], line_at: Callable[[int],
     return sorted(starts, key=lambda n: (abs(n - r.start), n))
 
 
+#: Sanity bounds of a range (a file of more lines is not a source file).
+MAX_RANGE_LINES = 1_000_000
+MAX_LINE = 100_000_000
+#: Lines hashed while searching for one moved range, at most: a hostile record (checked without
+#: signatures by ``stats``) must not turn verification into a denial of service.
+SEARCH_BUDGET = 200_000
+
+
 def _find_range(r: AttestedRange, added: dict[int, bytes]) -> int | None:
     """Where the range's content is, as consecutive added lines (nearest the signed spot)."""
+    if r.count > len(added):
+        return None
     size = digest_size(r.digest)
 
     def at(p: int) -> bool:
@@ -137,7 +147,11 @@ def _find_range(r: AttestedRange, added: dict[int, bytes]) -> int | None:
 
     if at(r.start):
         return r.start
+    budget = SEARCH_BUDGET
     for p in _candidates(r, list(added), added.__getitem__):
+        budget -= r.count
+        if budget < 0:
+            break
         if p != r.start and at(p):
             return p
     return None
@@ -145,9 +159,15 @@ def _find_range(r: AttestedRange, added: dict[int, bytes]) -> int | None:
 
 def _find_range_sliding(r: AttestedRange, fc: FileChange, lines: list[bytes]) -> int | None:
     """Like :func:`_find_range`, accepting lines git could have shown as added in a slid hunk."""
+    if r.count > len(lines):
+        return None
     closure = slide_closure(fc.added, lines)
     size = digest_size(r.digest)
+    budget = SEARCH_BUDGET
     for p in _candidates(r, sorted(closure), lambda n: lines[n - 1]):
+        budget -= r.count
+        if budget < 0:
+            break
         span = range(p, p + r.count)
         if all(n in closure for n in span) and p + r.count - 1 <= len(lines) and range_digest(
                 [lines[n - 1] for n in span], size) == r.digest:
@@ -297,6 +317,16 @@ def _decode(rt: RecordTrailers) -> tuple[bytes, ProvenanceRecord]:
     return payload, record
 
 
+def _malformed(record: ProvenanceRecord) -> str | None:
+    """Why a decoded record cannot be bound (absurd sizes), checked before any binding work."""
+    for f in record.files:
+        for r in f.ranges:
+            if r.count > MAX_RANGE_LINES or r.start > MAX_LINE or (
+                    r.line_hashes is not None and len(r.line_hashes) != r.count):
+                return f"not a valid v1 record (range {f.path}:{r.start} is malformed)"
+    return None
+
+
 def verify_record(
     root: Path, index: int, rt: RecordTrailers, content: Content, *,
     check_signatures: bool, allowed_signers: Path | None, sigstore: SigstorePolicy | None,
@@ -323,6 +353,9 @@ def verify_record(
                                      config=config)
         except SignatureInvalid as err:
             return invalid(str(err), record=record)
+    why = _malformed(record)
+    if why:
+        return invalid(why, record=record, signer=signer)
     b = bind(record, content)
     tools = record.tools
     ai = []
