@@ -125,6 +125,8 @@ def _pyproject(text: str, lines: set[int]) -> list[Declared]:
         if m and m.group(1) in poetry_deps:
             spec = poetry_deps[m.group(1)]
             version = spec if isinstance(spec, str) else (spec or {}).get("version")
+            if isinstance(version, str) and re.fullmatch(r"\d[\w.+!-]*", version):
+                version = f"=={version}"  # a bare Poetry version is an exact pin
             out.append(Declared("pypi", m.group(1), version, n))
     return out
 
