@@ -44,10 +44,32 @@ def configure_signing(root: Path, keys: Keys) -> None:
     git(root, "config", "gpg.ssh.allowedSignersFile", str(keys.allowed))
 
 
-def mark(root: Path, path: str, lines: str, tool: str = "copilot", model: str | None = "gpt-4.1",
-         *extra: str) -> None:
-    """Record AI lines with the real ``tracemark mark``."""
-    args = ["mark", path, "--lines", lines, "--tool", tool, *extra]
+def mark(root: Path, path: str, lines: str, tool: str = "copilot", model: str | None = "gpt-4.1"
+         ) -> None:
+    """Record AI lines in the real ledger, exactly as ``tracemark mark FILE --lines --tool``
+    does (in this process: a CLI start-up per mark would double these tests' time; the CLI
+    itself is tested in tests/cli and by ``mark_cli``)."""
+    from tracemark.cli.mark import parse_line_ranges
+    from tracemark.gitutil import find_repo
+    from tracemark.ledger import open_ledger, writer_name
+    from tracemark.model import Confidence, Origin, OriginKind
+    from tracemark.tracking.lines import line_range_offsets
+    from tracemark.tracking.positions import TextIndex
+
+    text = (root / path).read_text()
+    index = TextIndex(text)
+    origin = Origin(kind=OriginKind.AI, tool=tool, model=model, confidence=Confidence.DECLARED,
+                    source="mark")
+    with open_ledger(find_repo(root)) as ledger:
+        for a, b in parse_line_ranges(lines):
+            start, end = line_range_offsets(index, a, b)
+            ledger.mark(path, text, start, end, origin, writer=writer_name("mark"))
+
+
+def mark_cli(root: Path, path: str, lines: str, tool: str = "copilot",
+             model: str | None = "gpt-4.1") -> None:
+    """Record AI lines with the real ``tracemark mark`` command line."""
+    args = ["mark", path, "--lines", lines, "--tool", tool]
     if model:
         args += ["--model", model]
     out = tracemark(*args, cwd=root)

@@ -12,6 +12,18 @@ from support import tracemark
 
 
 @pytest.fixture(scope="session")
+def _rules_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
+@pytest.fixture(autouse=True)
+def _shared_user_cache(_rules_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One user cache for the session, as a developer has across repositories (the hooks keep
+    the compiled rule set there); every test still has its own HOME."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_rules_cache))
+
+
+@pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
     """Two ed25519 keys made by ``ssh-keygen``: ``dev`` is an allowed signer, ``stranger`` not."""
     return make_keys(tmp_path_factory.mktemp("keys"))

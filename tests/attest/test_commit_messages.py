@@ -10,7 +10,7 @@ import os
 import stat
 from pathlib import Path
 
-from attest_support import APP, ai_spans, commit, mark, message, verify, write
+from attest_support import APP, ai_spans, commit, mark, mark_cli, message, verify, write
 
 from tracemark.attest.trailers import parse_message
 from tracemark.model import CommitStatus
@@ -25,7 +25,9 @@ def _stage_app(root: Path) -> None:
 
 
 def test_plain_commit_with_m_gets_assisted_by_record_and_signature(arepo: Path):
-    _stage_app(arepo)
+    write(arepo, "app.py", APP)
+    mark_cli(arepo, "app.py", "8-10")  # the real command line, once
+    git(arepo, "add", "app.py")
     out = commit(arepo, "-m", "Add app\n\nWith a body line.")
     assert "attested 3 AI lines in 1 file (copilot:gpt-4.1)" in out.stderr
     msg = message(arepo)

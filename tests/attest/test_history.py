@@ -67,12 +67,42 @@ def test_amend_adding_ai_lines_keeps_the_old_record_and_adds_one(arepo: Path):
     assert sorted(result.assisted_by) == ["copilot", "cursor"]
 
 
+def test_amend_with_a_new_message_m_still_compares_with_the_parent(arepo: Path):
+    """``--amend -m`` makes prepare-commit-msg say ``message``, not ``commit HEAD``."""
+    _ai_commit(arepo, "app.py", APP, "8-10", "copilot", "app")
+    commit(arepo, "--amend", "-m", "app, reworded")
+    result = verify(arepo)
+    assert message(arepo).startswith("app, reworded\n\nAssisted-by: copilot")
+    assert result.status is CommitStatus.AI_ATTESTED, result.reasons
+    assert ai_spans(result) == [("app.py", 8, 10, "copilot", None)]
+    # The same through a git worktree (its own git dir, the common hooks).
+    wt = arepo.parent / "wt"
+    git(arepo, "worktree", "add", "-q", "-b", "wt", str(wt))
+    write(wt, "w.py", "def w():\n    return 3\n")
+    mark(wt, "w.py", "1-2", "cursor", None)
+    git(wt, "add", "w.py")
+    commit(wt, "-m", "in a worktree")
+    commit(wt, "--amen", "-m", "in a worktree, amended")  # git takes abbreviations
+    assert ai_spans(verify(wt)) == [("w.py", 1, 2, "cursor", None)]
+
+
 def test_amend_without_changes_does_not_duplicate_the_record(arepo: Path):
     _ai_commit(arepo, "app.py", APP, "8-10", "copilot", "app")
     before = message(arepo)
     commit(arepo, "--amend", "--no-edit")
     assert message(arepo) == before
     assert len(verify(arepo).records) == 1
+
+
+def test_amend_of_a_human_commit_with_more_human_lines_stays_human_attested(arepo: Path):
+    write(arepo, "notes.txt", "one\n")
+    git(arepo, "add", "notes.txt")
+    commit(arepo, "-m", "notes")
+    write(arepo, "notes.txt", "one\ntwo\n")
+    commit(arepo, "-a", "--amend", "--no-edit")
+    result = verify(arepo)
+    assert result.status is CommitStatus.HUMAN_ATTESTED, result.reasons
+    assert len(result.records) == 1 and not result.notes
 
 
 def test_amend_that_edits_an_ai_line_re_attests_from_the_ledger(arepo: Path):
@@ -130,6 +160,11 @@ def test_interactive_rebase_reorder_keeps_every_commit_verifiable(arepo: Path, t
     assert commits["A: ai block"] != a
     assert verify(arepo, commits["C: other"]).status is CommitStatus.AI_ATTESTED
     assert verify(arepo, commits["B: human header"]).status is CommitStatus.HUMAN_ATTESTED
+    # The gate's view: the whole range, oldest first.
+    from tracemark.attest import verify_range
+
+    assert [v.status for v in verify_range(arepo, "HEAD~3..HEAD")] == [
+        CommitStatus.AI_ATTESTED, CommitStatus.HUMAN_ATTESTED, CommitStatus.AI_ATTESTED]
 
 
 def test_interactive_rebase_drop_keeps_the_rest_verifiable(arepo: Path, tmp_path: Path):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from attest_support import APP, commit, mark, write
+import pytest
+from attest_support import APP, Keys, commit, configure_signing, mark, write
 
 from tracemark.gitutil import find_repo
 from tracemark.ledger import open_ledger
@@ -16,7 +17,7 @@ from support import git, tracemark
 
 
 def _history(root: Path) -> dict[str, str]:
-    """init (fixture, unattested), A: 3 AI of 12, B: human, C: modified+reviewed, D: no-verify."""
+    """init (unattested), A: 3 AI of 12, B: human, C: modified+reviewed, D: no-verify."""
     shas = {}
     write(root, "app.py", APP)
     mark(root, "app.py", "8-10", "copilot", "gpt-4.1")
@@ -45,8 +46,44 @@ def _history(root: Path) -> dict[str, str]:
     return shas
 
 
-def test_stats_json_per_commit_total_and_by_tool(arepo: Path):
-    shas = _history(arepo)
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory, keys: Keys):
+    """The history above, made once through the real hooks; each test works on a clone (which
+    has the trailers but neither the ledger nor the hooks: stats and blame need neither)."""
+    base = tmp_path_factory.mktemp("history")
+    home = base / "home"
+    home.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "XDG_CACHE_HOME":
+                     str(home / ".cache"), "GIT_AUTHOR_NAME": "Test Author",
+                     "GIT_AUTHOR_EMAIL": "author@example.com", "GIT_COMMITTER_NAME":
+                     "Test Author", "GIT_COMMITTER_EMAIL": "author@example.com"}.items():
+            mp.setenv(k, v)
+        for k in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+            mp.delenv(k, raising=False)
+        root = base / "origin"
+        root.mkdir()
+        git(root, "init", "-q", "-b", "main")
+        (root / "README.md").write_text("# test\n")
+        git(root, "add", "README.md")
+        git(root, "commit", "-q", "-m", "initial")
+        configure_signing(root, keys)
+        assert tracemark("hooks", "install", cwd=root).returncode == 0
+        shas = _history(root)
+    return root, shas
+
+
+@pytest.fixture
+def clone(history, tmp_path: Path, keys: Keys) -> tuple[Path, dict[str, str]]:
+    src, shas = history
+    dst = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(src), str(dst))
+    configure_signing(dst, keys)
+    return dst, shas
+
+
+def test_stats_json_per_commit_total_and_by_tool(clone):
+    arepo, shas = clone
     out = tracemark("stats", "--json", cwd=arepo)
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
@@ -73,31 +110,32 @@ def test_stats_json_per_commit_total_and_by_tool(arepo: Path):
                                        "ai_modified": 0, "reviewed": 1}
 
 
-def test_stats_range_and_text_output(arepo: Path):
-    shas = _history(arepo)
+def test_stats_range_and_text_output(clone):
+    arepo, shas = clone
     out = tracemark("stats", f"{shas['A']}..{shas['C']}", cwd=arepo)
     assert out.returncode == 0, out.stderr
     assert "2 commits, 8 lines added: 4 AI (50%; 2 modified, 1 reviewed), 4 human" in out.stdout
     assert "claude-code:claude-sonnet-4" in out.stdout
 
 
-def test_stats_bad_range_is_a_one_line_error(arepo: Path):
+def test_stats_bad_range_is_a_one_line_error(clone):
+    arepo, _ = clone
     out = tracemark("stats", "no-such-branch..HEAD", cwd=arepo)
     assert out.returncode == 2 and out.stderr.count("\n") == 1
     assert "not a revision range" in out.stderr
 
 
-def test_stats_without_allowed_signers_checks_binding_only(arepo: Path):
-    _history(arepo)
+def test_stats_without_allowed_signers_checks_binding_only(clone):
+    arepo, _ = clone
     git(arepo, "config", "--unset", "gpg.ssh.allowedSignersFile")
     doc = json.loads(tracemark("stats", "--json", cwd=arepo).stdout)
     assert doc["signatures_checked"] is False
     assert doc["total"]["lines"]["ai"] == 4
 
 
-def test_blame_rev_from_trailers(arepo: Path):
-    shas = _history(arepo)
-    # Change the working tree and the ledger afterwards: --rev must not look at either.
+def test_blame_rev_from_trailers(clone):
+    arepo, shas = clone
+    # A clone has no ledger; change the working tree too: --rev must not look at either.
     write(arepo, "app.py", "# rewritten\n")
     out = tracemark("blame", "app.py", "--rev", shas["C"], "--json", cwd=arepo)
     assert out.returncode == 0, out.stderr
@@ -112,8 +150,8 @@ def test_blame_rev_from_trailers(arepo: Path):
     assert c["lines"][5]["reviewed"] is True
 
 
-def test_blame_rev_unattested_lines_are_unknown_and_text_output(arepo: Path):
-    shas = _history(arepo)
+def test_blame_rev_unattested_lines_are_unknown_and_text_output(clone):
+    arepo, shas = clone
     write(arepo, "app.py", APP + "tail = 1\n")
     git(arepo, "add", "app.py")
     commit(arepo, "--no-verify", "-m", "E")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tracemark.attest.verify import SigstorePolicy, verify_commit
+    from tracemark.attest.verify import SigstorePolicy, verify_commit, verify_range
     from tracemark.model import (
         AttestedLines,
         ChangedLines,
@@ -35,11 +35,12 @@ __all__ = [
     "RecordVerification",
     "SigstorePolicy",
     "verify_commit",
+    "verify_range",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("verify_commit", "SigstorePolicy"):
+    if name in ("verify_commit", "verify_range", "SigstorePolicy"):
         from tracemark.attest import verify
 
         return getattr(verify, name)

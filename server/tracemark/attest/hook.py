@@ -74,6 +74,44 @@ def clear_state(repo) -> None:
         _state_path(repo).unlink()
 
 
+def _git_args(pid: str) -> list[str]:
+    """The command line of the git process running this hook (``/proc``, else ``ps``)."""
+    if not pid.isdigit():
+        return []
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        return [a.decode("utf-8", "replace") for a in raw.split(b"\0") if a]
+    except OSError:
+        pass
+    import subprocess
+
+    try:
+        proc = subprocess.run(["ps", "-o", "args=", "-p", pid], capture_output=True, text=True,
+                              timeout=5, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return proc.stdout.split()
+
+
+def is_amend(state: dict) -> bool:
+    """Whether the commit being made replaces HEAD (``git commit --amend``).
+
+    The git process's own arguments settle it (git accepts unambiguous abbreviations such as
+    ``--amen``). Without them, ``prepare-commit-msg``'s ``commit HEAD`` is the sign (it says
+    ``message`` instead when ``-m``/``-F`` gave the message, and ``commit HEAD`` also for
+    ``-C HEAD``, which is why the arguments come first).
+    """
+    args = _git_args(_git_pid())
+    if args and "git" in Path(args[0]).name:  # not when another hook runner sits between
+        for arg in args[1:]:
+            if arg == "--":
+                break
+            if len(arg) >= 4 and "--amend".startswith(arg):
+                return True
+        return False
+    return state.get("source") == "commit" and state.get("sha") == "HEAD"
+
+
 def _rev(root: Path, rev: str) -> str | None:
     from tracemark.gitutil import git
 
@@ -174,6 +212,9 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
                     continue
                 b = bind(carried, content)
                 ai_paths = {f.path for f in carried.files if f.ranges}
+                if not ai_paths and not b.human_bound:
+                    drop.append(rt.lines)  # a human record of other content: re-attested
+                    continue
                 if b.changed and ledger is not None and all(ledger.knows(p) for p in ai_paths):
                     drop.append(rt.lines)  # superseded: the ledger re-attests these files
                     continue
@@ -231,14 +272,14 @@ def sign(repo, config, payload: bytes, record, ai_digests: dict[str, str] | None
     raise SigningError(f"tracemark.signer={config.signer!r}: expected ssh, sigstore or none")
 
 
-def _attest_or_warn(message_file: Path, *, amend: bool) -> int:
+def _attest_or_warn(message_file: Path, *, amend: bool, repo=None) -> int:
     from tracemark.attest.signers import SigningError
 
     fail_closed = False
     try:
         from tracemark.attest.config import load_config
 
-        repo = _repo()
+        repo = repo or _repo()
         config = load_config(repo.root)
         fail_closed = config.fail_closed
         summary = attest_message(message_file, amend=amend, repo=repo, config=config)
@@ -295,15 +336,13 @@ def main(argv: list[str]) -> int:
     try:
         if hook == "commit-msg" and args:
             repo = _repo()
-            state = read_state(repo)
-            amend = state.get("source") == "commit" and state.get("sha") == "HEAD"
-            return _attest_or_warn(Path(args[0]), amend=amend)
+            return _attest_or_warn(Path(args[0]), amend=is_amend(read_state(repo)), repo=repo)
         if hook == "prepare-commit-msg" and args:
             repo = _repo()
             write_state(repo, args[1] if len(args) > 1 else "", args[2] if len(args) > 2 else "")
             if rebase_squashing(repo):
                 # The sequencer runs no commit-msg: attest now (it amends the previous pick).
-                return _attest_or_warn(Path(args[0]), amend=True)
+                return _attest_or_warn(Path(args[0]), amend=True, repo=repo)
             return 0
         if hook == "post-commit":
             clear_state(_repo())

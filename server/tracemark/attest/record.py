@@ -25,7 +25,7 @@ from tracemark.attest.lines import (
     line_hash,
     range_digest,
 )
-from tracemark.attest.scan_summary import ScanInput, summarize
+from tracemark.attest.scan_summary import ScanInput, default_cache_dir, summarize
 from tracemark.gitutil import Repo
 from tracemark.model import (
     AttestedFile,
@@ -154,7 +154,8 @@ def build_record(
             path=path, added=len(fc.added), added_digest=added_digest(fc.added_lines()),
             tracked=path in known, ranges=ranges,
         ))
-    summary = summarize(scan_inputs, repo.tracemark_dir / "cache") if scan else ScanSummary()
+    cache = default_cache_dir(repo.tracemark_dir / "cache")
+    summary = summarize(scan_inputs, cache) if scan else ScanSummary()
     record = ProvenanceRecord(
         generator=f"tracemark {__version__}",
         created=now or utcnow(),

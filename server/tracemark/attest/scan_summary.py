@@ -2,10 +2,12 @@
 
 This runs inside the commit hook, so it is built for start-up time:
 
-- the packaged rule set is loaded once and kept as a pickle in ``.git/tracemark/cache/``,
-  keyed by tracemark's version and the rule files' names, sizes and modification times (loading
-  and validating the YAML costs ~0.3 s; unpickling ~1 ms). The cache lives in the git directory,
-  which is as trusted as the hooks that read it;
+- the packaged rule set is loaded once and kept as a pickle in the user's cache folder
+  (``$XDG_CACHE_HOME/tracemark``, else ``~/.cache/tracemark``; the repository's
+  ``.git/tracemark/cache`` when there is no home), keyed by tracemark's version and the rule
+  files' names, sizes and modification times (loading and validating the YAML costs ~0.3 s;
+  unpickling ~1 ms). Only the user (or the repository's owner) can write there, as with the
+  hooks that read it;
 - only the languages that occur among the AI lines are compiled;
 - the query runs restricted to the AI lines' functions (``DocumentChecker.check``).
 """
@@ -37,7 +39,7 @@ class ScanInput:
     ranges: Sequence[tuple[int, int]]
 
 
-def _rules_key() -> tuple[str, list[Path]]:
+def _rules_key() -> str:
     from tracemark import __version__
     from tracemark.rules.loader import packaged_rules_dir, rule_files
 
@@ -47,7 +49,7 @@ def _rules_key() -> tuple[str, list[Path]]:
     for f in files:
         st = f.stat()
         h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
-    return h.hexdigest()[:24], files
+    return h.hexdigest()[:24]
 
 
 def cached_rules(cache_dir: Path | None) -> RuleSet:
@@ -57,7 +59,7 @@ def cached_rules(cache_dir: Path | None) -> RuleSet:
     if cache_dir is None:
         return default_rules()
     try:
-        key, _files = _rules_key()
+        key = _rules_key()
     except (OSError, FileNotFoundError):
         return default_rules()
     path = cache_dir / f"rules-{key}.pickle"
@@ -78,6 +80,17 @@ def cached_rules(cache_dir: Path | None) -> RuleSet:
     except OSError:
         pass
     return rules
+
+
+def default_cache_dir(fallback: Path | None = None) -> Path | None:
+    """Where the rules pickle lives: the user's cache folder (shared by every repository)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base and os.path.isabs(base):
+        return Path(base) / "tracemark"
+    home = Path.home() if "HOME" in os.environ else None
+    if home is not None and home.is_dir() and os.access(home, os.W_OK):
+        return home / ".cache" / "tracemark"
+    return fallback
 
 
 def ruleset_digest(ids: Sequence[str]) -> str:

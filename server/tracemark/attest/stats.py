@@ -25,11 +25,11 @@ from tracemark.attest.verify import (
     SigstorePolicy,
     commit_content,
     read_commit,
+    rev_list,
     sigstore_policy_from,
     verify_message,
 )
-from tracemark.errors import InputError
-from tracemark.gitutil import Repo, git
+from tracemark.gitutil import Repo
 from tracemark.model import CommitStatus
 
 KINDS = ("ai", "ai_modified", "reviewed")
@@ -53,15 +53,6 @@ class CommitStats:
 def _tools_json(by_tool: dict[tuple[str, str | None], dict[str, int]]) -> list[dict]:
     return [{"tool": t, "model": m, **counts} for (t, m), counts in sorted(
         by_tool.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))]
-
-
-def rev_list(root: Path, spec: str) -> list[str]:
-    """Commits of ``spec`` (anything ``git rev-list`` takes), oldest first."""
-    proc = git(["rev-list", "--reverse", *spec.split(), "--"], root, check=False)
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"{spec}: not a revision range ({err[-1] if err else 'git rev-list'})")
-    return proc.stdout.decode().split()
 
 
 def commit_stats(repo: Repo, rev: str, *, check_signatures: bool,

@@ -484,6 +484,38 @@ def verify_commit(
                           check_signatures=check_signatures, sigstore=sigstore, config=config)
 
 
+def rev_list(root: Path, spec: str) -> list[str]:
+    """Commits of ``spec`` (anything ``git rev-list`` takes, e.g. ``main..HEAD``), oldest first;
+    :class:`~tracemark.errors.InputError` with git's reason when it is not a range."""
+    proc = git(["rev-list", "--reverse", *spec.split(), "--"], root, check=False)
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"{spec}: not a revision range ({err[-1] if err else 'git rev-list'})")
+    return proc.stdout.decode().split()
+
+
+def verify_range(
+    repo: Repo | str | Path,
+    spec: str,
+    allowed_signers: str | Path | None = None,
+    *,
+    check_signatures: bool = True,
+    sigstore: SigstorePolicy | None = None,
+) -> list[CommitVerification]:
+    """:func:`verify_commit` for every commit of ``spec``, oldest first (config read once)."""
+    r = repo if isinstance(repo, Repo) else find_repo(repo)
+    config = load_config(r.root)
+    allowed = Path(allowed_signers) if allowed_signers is not None else config.allowed_signers
+    sigstore = sigstore or sigstore_policy_from(config)
+    out = []
+    for sha in rev_list(r.root, spec):
+        info = read_commit(r.root, sha)
+        out.append(verify_message(r.root, info.sha, info.message, commit_content(r.root, info),
+                                  allowed_signers=allowed, check_signatures=check_signatures,
+                                  sigstore=sigstore, config=config))
+    return out
+
+
 def sigstore_policy_from(config: AttestConfig) -> SigstorePolicy | None:
     identity = config.get("tracemark.sigstore.identity")
     issuer = config.get("tracemark.sigstore.issuer")
