@@ -99,7 +99,7 @@ def test_semgrep_regexes_agree_with_the_edit_distance_on_the_names_they_cover(ec
         samples.append(t)
     samples += idx.ranked[:300]
     for name in samples:
-        deep = (not known.match(name)) and any(p.match(name) for p in parts)
+        deep = (not known.match(name)) and any(p.fullmatch(name) for p in parts)
         top = set(idx.targets[:SEMGREP_TARGETS])
         fast = any(t in top for t in idx.near_misses(name))
         assert deep == fast, name

@@ -305,8 +305,7 @@ class LiveChecker(DocumentChecker):
             # Rules whose verdict depends on the whole file (no USER in a Dockerfile, no
             # permissions block in a workflow) run over the whole tree, once per edit.
             if self._document_findings is None:
-                self._document_findings = self._document_pack.findings(root, None, self.path)
-                self.runs += 1
+                self._document_findings = self.document_findings()
             for f in self._document_findings:
                 found[(f.rule_id, f.start_byte, f.end_byte)] = f
         out = sorted(found.values(), key=lambda f: (f.start_byte, f.rule_id))

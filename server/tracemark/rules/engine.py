@@ -440,6 +440,15 @@ class DocumentChecker:
         last = self.spec.context_node(_leaf(root, end - 1))
         return min(first.start_byte, last.start_byte), max(first.end_byte, last.end_byte)
 
+    def document_findings(self) -> list[Finding]:
+        """The whole-document rules over the whole tree (none whose dialect or paths do not
+        cover this document: a Kubernetes manifest does not pay for the workflow rules)."""
+        pack = self._document_pack
+        if pack is None or not any(r.applies_to(self.path, self.source) for r in pack.rules):
+            return []
+        self.runs += 1
+        return pack.findings(self.tree.root_node, None, self.path)
+
     def check(self, byte_ranges: Iterable[tuple[int, int]] | None = None) -> list[Finding]:
         """Findings that overlap ``byte_ranges`` (all findings when ``None``)."""
         if byte_ranges is None:
@@ -463,9 +472,7 @@ class DocumentChecker:
             batches.append(found)
         if self._document_pack is not None and contexts:
             if self._document_findings is None:
-                self._document_findings = self._document_pack.findings(
-                    self.tree.root_node, None, self.path)
-                self.runs += 1
+                self._document_findings = self.document_findings()
             batches.append(self._document_findings)
         for found in batches:
             for f in self.engine.finalize(found, self.path, self.source):

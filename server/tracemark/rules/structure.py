@@ -192,13 +192,26 @@ def top_mapping(node: Node) -> Node | None:
     return top
 
 
+#: ``(the top mapping's span and text hash, keys) -> has them``: one query pass asks about the
+#: same top-level mapping once per job. Keyed by content, not node id (ids are reused).
+_TOP_KEYS: dict[tuple[int, int, int, frozenset[str]], bool] = {}
+
+
 @register("document-not-has-key?")
 def _document_not_has_key(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
     """``(#document-not-has-key? @x "permissions")``: the top-level mapping lacks the keys."""
-    keys = set(_args(args, 1))
+    keys = frozenset(_args(args, 1))
     for n in _nodes(args, captures):
         top = top_mapping(n)
-        if top is not None and has_key(top, keys):
+        if top is None:
+            continue
+        memo = (top.start_byte, top.end_byte, hash(top.text), keys)
+        found = _TOP_KEYS.get(memo)
+        if found is None:
+            if len(_TOP_KEYS) > 256:
+                _TOP_KEYS.clear()
+            found = _TOP_KEYS[memo] = has_key(top, set(keys))
+        if found:
             return False
     return True
 
