@@ -3,6 +3,8 @@ real git hooks (``tracemark hooks install``) writing real trailers, the real ``v
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -10,6 +12,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from support import git, tracemark
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The tracemark command line's ``main`` run in this process, in ``cwd``, its output
+    captured: what ``python -m tracemark ARGS`` does, without starting a Python each time."""
+    from tracemark.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exit_:  # argparse's usage errors
+                code = exit_.code if isinstance(exit_.code, int) else 2
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["tracemark", *args], code, out.getvalue(),
+                                       err.getvalue())
 
 
 def keygen(path: Path, comment: str) -> Path:
@@ -44,7 +66,7 @@ class GateRepo:
             args += ["--tool", tool]
         if model and "--human" not in extra:
             args += ["--model", model]
-        out = tracemark(*args, cwd=self.root)
+        out = cli(*args, cwd=self.root)
         assert out.returncode == 0, out.stderr
 
     def commit(self, message: str, *args: str, add: bool = True) -> str:
@@ -71,7 +93,11 @@ class GateRepo:
 
     def verify(self, *args: str, env: dict[str, str] | None = None
                ) -> subprocess.CompletedProcess[str]:
-        return tracemark("verify", "--no-progress", *args, cwd=self.root, env=env)
+        """``tracemark verify``: in this process (the same ``main`` the command runs; it
+        saves a Python start per call), or as a subprocess when ``env`` changes."""
+        if env is not None:
+            return tracemark("verify", "--no-progress", *args, cwd=self.root, env=env)
+        return cli("verify", "--no-progress", *args, cwd=self.root)
 
     def verify_json(self, *args: str, code: int | None = None) -> dict:
         out = self.verify(*args, "--format", "json")

@@ -260,14 +260,12 @@ def verify_range(root: Path, spec: str, trust: Trust, *, source: str = "argument
                 progress(done, total)
 
     # Lines of their own, provenance per line, and what to re-scan.
-    owns: list[dict[str, set[int]]] = []
     ais: list[dict[str, dict[int, AttestedLines]]] = []
     wanted: list[tuple[str, str, set[int]]] = []
     manifests: list[tuple[int, str, set[int]]] = []
     for i, (c, v) in enumerate(zip(commits, verifications, strict=True)):
         own = c.own_lines()
         ai = _own_ai_lines(v, own)
-        owns.append(own)
         ais.append(ai)
         r = CommitResult(c, v, lines=_count(v, own, ai),
                          needs_attestation=bool(own) and policy.attestation.needed_for(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,16 +187,3 @@ def relocate(f: Finding, old: bytes, new: bytes | None) -> tuple[int, int] | Non
                 best is None or abs(i - a) < abs(best - a)):
             best = i
     return None if best is None else (best + 1, best + size)
-
-
-def read_targets(wanted: Sequence[tuple[str, str, set[int]]],
-                 read: Callable[[list[str]], dict[str, bytes | None]]) -> list[Target]:
-    """``(commit, path, lines)`` → targets with their blobs, read in one batch."""
-    specs = [f"{c}:{p}" for c, p, _ in wanted]
-    blobs = read(specs)
-    out = []
-    for (c, p, lines), spec in zip(wanted, specs, strict=True):
-        data = blobs.get(spec)
-        if scannable(p, data):
-            out.append(Target(c, p, data, lines))  # type: ignore[arg-type]
-    return out
