@@ -85,3 +85,15 @@ def test_bad_signer_setting_commits_with_a_warning(arepo: Path):
     out = commit(arepo, "-m", "odd signer")
     assert "tracemark.signer='pgp'" in out.stderr
     assert message(arepo) == "odd signer\n"
+
+
+def test_hook_that_cannot_even_start_warns_and_commits(arepo: Path, tmp_path: Path):
+    """A broken install (tracemark shadowed by a broken package): the shell wrapper sees Python
+    fail, says so, and lets git commit."""
+    shadow = tmp_path / "shadow" / "tracemark"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('broken install')\n")
+    _stage(arepo)
+    out = commit(arepo, "-m", "survives", env={"PYTHONPATH": str(shadow.parent)})
+    assert "commit-msg hook failed (exit 1); git goes on without it" in out.stderr
+    assert message(arepo) == "survives\n"

@@ -249,7 +249,8 @@ def _attest(repo, config, message_file: Path, text: str, base: str | None,
         tools = ", ".join(record.assisted_by())
         return (f"attested {staged.ai_lines} AI line{'s' * (staged.ai_lines != 1)} in {files} "
                 f"file{'s' * (files != 1)} ({tools}), signed ({signature.split()[0]})")
-    return f"attested: no AI lines among {sum(f.added for f in record.files)} added, signed"
+    added = sum(len(fc.added) for fc in staged.changes.values())
+    return f"attested: no AI lines among {added} added, signed"
 
 
 def sign(repo, config, payload: bytes, record, ai_digests: dict[str, str] | None = None

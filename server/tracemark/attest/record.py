@@ -117,7 +117,8 @@ def build_record(
     notes: list[str] = []
     candidate: dict[str, set[int]] = {p: set(fc.added) for p, fc in changes.items()}
     for other in other_parents or []:
-        theirs = staged_changes(repo.root, other, sorted(changes))
+        # Limit the diff to the paths in question unless that makes too long a command line.
+        theirs = staged_changes(repo.root, other, sorted(changes) if len(changes) < 500 else ())
         for p in candidate:
             candidate[p] &= set(theirs[p].added) if p in theirs else set()
     known: set[str] = set()

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rev", metavar="REV",
                    help="FILE as committed in REV, from the commits' provenance trailers "
                    "(not the ledger)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run_any)
 
 
 def blame_lines(file: str) -> tuple[str, list, list[str]]:
@@ -40,8 +40,6 @@ def blame_lines(file: str) -> tuple[str, list, list[str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "rev", None):
-        return run_rev(args)
     rel, lines, texts = blame_lines(args.file)
     if args.json:
         doc = {"schema": "tracemark/blame/v1", "file": rel,
@@ -53,6 +51,11 @@ def run(args: argparse.Namespace) -> int:
         who = " ".join(p for p in (lo.tool, lo.model) if p) if lo.kind.is_ai else ""
         print(f"{lo.line:>{width}}  {lo.kind.value:<11} {who[:28]:<28} | {text}")
     return 0
+
+
+def run_any(args: argparse.Namespace) -> int:
+    """``--rev`` reads the commits' trailers; without it, the ledger and the working tree."""
+    return run_rev(args) if args.rev else run(args)
 
 
 def run_rev(args: argparse.Namespace) -> int:

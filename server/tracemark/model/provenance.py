@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,7 +50,7 @@ class AttestedRange(_Wire):
     #: Number of lines.
     count: int = Field(alias="n", ge=1)
     #: ``ai``, ``ai-modified`` or ``reviewed``.
-    kind: str = Field(alias="k")
+    kind: Literal["ai", "ai-modified", "reviewed"] = Field(alias="k")
     #: Index into :attr:`ProvenanceRecord.tools`.
     tool: int = Field(alias="t", ge=0)
     #: SHA-256 of the lines (each without its line break, followed by ``\\n``), base64url;
