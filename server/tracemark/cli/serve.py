@@ -1,4 +1,5 @@
-"""``tracemark serve``: the language server over stdio (``--tcp PORT`` for debugging)."""
+"""``tracemark serve``: the language server over stdio (``--tcp PORT`` for debugging), or in
+front of another language server with ``--wrap CMD…`` (proxy mode, :mod:`tracemark.lsp.proxy`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import sys
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "serve", help="run the language server (stdio; --tcp PORT for debugging)",
+        "serve", help="run the language server (stdio; --wrap CMD... in front of another)",
+        allow_abbrev=False,  # everything after --wrap belongs to the wrapped command
         description="Run the tracemark language server. Editors start it over stdio; "
-        "--tcp listens on a local port instead, for attaching a client by hand.")
+        "--tcp listens on a local port instead, for attaching a client by hand; --wrap puts it "
+        "in front of another language server (see docs/editors.md).")
     p.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead "
                    "of stdio")
     p.add_argument("--host", default="127.0.0.1", help="address for --tcp (default 127.0.0.1)")
@@ -20,6 +23,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--log-level", default="warning",
                    choices=["debug", "info", "warning", "error"],
                    help="log detail (default warning)")
+    wrap = p.add_argument_group(
+        "proxy mode", "put tracemark in front of another language server (Copilot's, say): the "
+        "editor starts `tracemark serve --wrap CMD...` instead of CMD and gets both servers' "
+        "features, with each accepted inline completion recorded exactly, no plugin needed")
+    wrap.add_argument("--tool", help="tool name recorded for accepted completions (default: "
+                      "from the wrapped server's name, e.g. copilot)")
+    wrap.add_argument("--model", help="model name recorded for accepted completions")
+    wrap.add_argument("--wrap", nargs=argparse.REMAINDER, metavar="CMD",
+                      help="the wrapped server's command and its arguments (the rest of the "
+                      "line)")
     p.set_defaults(func=run)
 
 
@@ -37,6 +50,14 @@ def setup_logging(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     setup_logging(args)
+    if args.wrap is not None:
+        if args.tcp is not None:
+            from tracemark.errors import InputError
+
+            raise InputError("--wrap works over stdio only; drop --tcp")
+        from tracemark.lsp.proxy import run_proxy
+
+        return run_proxy(args.wrap, tool=args.tool, model=args.model)
     from tracemark.lsp import create_server
 
     server = create_server()
