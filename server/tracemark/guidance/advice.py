@@ -2,7 +2,7 @@
 
 Every rule's message says what is wrong and then what to do instead (``docs/rules.md``); an
 instruction is those two halves, shortened: the first sentence without its parentheticals and
-after its colon ("Don't"), the rest of the message ("Do"; the rule's fix title when the
+after its colon or semicolon ("what not to write"), the rest of the message ("instead"; the rule's fix title when the
 message has one sentence only). Findings are grouped by the rule's category (the rule id when
 it has none); a group recurs when it has at least ``min_count`` findings. Rules whose advice is
 the same (the Python and JavaScript forms of one mistake) become one instruction. Groups and
@@ -23,6 +23,9 @@ MAX_INSTRUCTIONS = 12
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'`])")
 #: "problem: consequence" — the colon that ends what is wrong (not ``shell: true``).
 _CLAUSE_COLON = re.compile(r": (\w+)")
+_ACRONYMS = {"tls": "TLS", "cors": "CORS", "jwt": "JWT", "xss": "XSS", "xxe": "XXE",
+             "ssrf": "SSRF", "sql": "SQL", "ldap": "LDAP", "xpath": "XPath", "redos": "ReDoS",
+             "api": "API", "csrf": "CSRF"}
 _LITERALS = {"true", "false", "none", "null", "off", "on", "0", "1", "yes", "no"}
 
 
@@ -48,7 +51,8 @@ class Group:
 
     @property
     def title(self) -> str:
-        return self.category.replace("-", " ").capitalize()
+        words = [_ACRONYMS.get(w, w) for w in self.category.split("-")]
+        return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
     def json(self) -> dict[str, Any]:
         return {"category": self.category, "title": self.title, "count": self.count,
@@ -82,6 +86,7 @@ def split_message(message: str, fix: str | None = None) -> tuple[str, str]:
         if m.group(1).lower() not in _LITERALS:
             first = first[:m.start()]
             break
+    first = first.split("; ", 1)[0]
     avoid = first.rstrip(" .;:")
     rest = " ".join(sentences[1:]).strip()
     do = rest or (f"{fix}." if fix else "")

@@ -36,8 +36,8 @@ def render_section(groups: list[Group], spec: str) -> str | None:
     if not groups:
         return None
     out = ["## Security guidance from tracemark", "",
-           "Insecure patterns that came up again and again in AI-written code in this "
-           f"repository (tracemark's findings on AI lines, range `{spec}`). When you write code "
+           "Insecure patterns that AI-written code in this repository repeated (tracemark's "
+           f"findings on AI lines, range `{spec}`), most frequent first. When you write code "
            "here, do not repeat them:"]
     for g in groups:
         out += ["", f"### {g.title} ({g.count} finding{'s' * (g.count != 1)})"]
