@@ -229,7 +229,7 @@ def test_report_calls_out_telemetry_integrity_findings(tmp_path: Path) -> None:
     assert (item["rule"], item["path"], item["label"]) == (
         "py-exception-swallowed", "store.py", "cursor:gpt-5")
     md = run("report", "main..HEAD", "--format", "markdown", "--no-progress", cwd=r.root).stdout
-    assert "**1 finding on AI lines weaken" in md and "`py-exception-swallowed`" in md
+    assert "**1 finding on AI lines weakens the signals" in md and "`py-exception-swallowed`" in md
     page = run("report", "main..HEAD", "--format", "html", "--no-progress", cwd=r.root).stdout
     assert 'data-figure="telemetry_findings">1<' in page and 'class="callout"' in page
 
@@ -240,3 +240,13 @@ def test_charts_write_values_beside_bars_and_pick_round_steps() -> None:
     assert "<title id=\"t-title\">Title</title>" in svg and ">3</text>" in svg
     assert ">1 (1 open)</text>" in svg
     assert [charts.nice_step(v) for v in (4, 10, 57, 950, 0)] == [1, 2.5, 20, 250, 1]
+
+
+@pytest.mark.semgrep
+def test_report_deep_tier_counts_each_match_once(history: History, doc: dict) -> None:
+    """``--deep`` adds semgrep's findings; a match both engines find is one finding."""
+    out = run("report", "main..HEAD", "--deep", "--format", "json", "--no-progress",
+              cwd=history.root)
+    deep = json.loads(out.stdout)
+    assert deep["findings"]["by_rule"] == doc["findings"]["by_rule"]
+    assert all("semgrep" in f["engines"] for f in deep["findings"]["items"])

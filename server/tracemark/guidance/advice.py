@@ -2,11 +2,12 @@
 
 Every rule's message says what is wrong and then what to do instead (``docs/rules.md``); an
 instruction is those two halves, shortened: the first sentence without its parentheticals and
-after its colon or semicolon ("what not to write"), the rest of the message ("instead"; the rule's fix title when the
-message has one sentence only). Findings are grouped by the rule's category (the rule id when
-it has none); a group recurs when it has at least ``min_count`` findings. Rules whose advice is
-the same (the Python and JavaScript forms of one mistake) become one instruction. Groups and
-the instructions in them are ordered by how often they occurred, most frequent first.
+cut at its colon or semicolon (what not to write), and the rest of the message (what to write
+instead; the rule's fix title when the message has one sentence only). Findings are grouped by
+the rule's category (the rule id when it has none); a group recurs when it has at least
+``min_count`` findings. Rules whose advice is the same (the Python and JavaScript forms of one
+mistake) become one instruction. Groups and the instructions in them are ordered by how often
+they occurred, most frequent first.
 """
 
 from __future__ import annotations

@@ -284,9 +284,10 @@ def _telemetry(doc: dict[str, Any]) -> tuple[str, bool]:
         f'<td><code>{esc(g["commit"][:10])}</code></td>'
         f'<td>{"fixed later" if g["resolved"] else "open"}</td></tr>' for g in tele["items"])
     return (f'<p><strong data-figure="telemetry_findings">{tele["count"]}</strong> finding'
-            f'{"s" * (tele["count"] != 1)} on AI lines weaken the signals that would reveal a '
-            f"problem: logs muted, errors swallowed, tracing switched off, secrets or request "
-            f"data in logs, error details sent to clients. {tele['open']} still open.</p>"
+            f'{"s" * (tele["count"] != 1)} on AI lines weaken{"s" * (tele["count"] == 1)} the '
+            "signals that would reveal a problem: logs muted, errors swallowed, tracing "
+            "switched off, secrets or request data in logs, error details sent to clients. "
+            f"{tele['open']} still open.</p>"
             '<table><thead><tr><th>where</th><th>rule</th><th>CWE</th><th>by</th>'
             f"<th>commit</th><th>state</th></tr></thead><tbody>{rows}</tbody></table>", True)
 

@@ -118,8 +118,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
     tele = doc["telemetry_integrity"]
     out += ["## Telemetry integrity", ""]
     if tele["count"]:
-        out += [f"> **{tele['count']} finding{'s' * (tele['count'] != 1)} on AI lines weaken the "
-                "signals that would reveal a problem** (logs muted, errors swallowed, tracing "
+        one = tele["count"] == 1
+        out += [f"> **{tele['count']} finding{'' if one else 's'} on AI lines "
+                f"weaken{'s' if one else ''} the signals that would reveal a problem** (logs "
+                "muted, errors swallowed, tracing "
                 f"off, secrets in logs); {tele['open']} still open.", "",
                 "| where | rule | CWE | by | commit | state |", "|---|---|---|---|---|---|"]
         for g in tele["items"][:MAX_ROWS]:
