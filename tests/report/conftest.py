@@ -10,8 +10,9 @@ import pytest
 from report_support import History, make_history
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def history(tmp_path_factory: pytest.TempPathFactory) -> History:
+    """Built once per test process; tests that change a repository work on ``work``."""
     return make_history(tmp_path_factory.mktemp("report"))
 
 

@@ -107,10 +107,12 @@ def columns(uid: str, title: str, desc: str, cols: list[Column], series: list[Se
     n = max(len(cols), 1)
     slot = plot_w / n
     rotate = any(text_width(c.label, 11) > slot - 4 for c in cols)
-    label_h = 70.0 if rotate else 22.0
-    # Show at most one label per ~14 px when rotated (a label per column on long ranges
-    # would be a smear); the tooltip and the table below the chart have them all.
-    every = max(1, math.ceil(14 / slot)) if rotate else 1
+    label_h = 24.0 + max((text_width(c.label, 11) for c in cols), default=0) * 0.72 \
+        if rotate else 22.0
+    # At most one slanted label per ~18 px and one share per ~32 px (one per column on long
+    # ranges would be a smear); the tooltips and the table below the chart have them all.
+    every = max(1, math.ceil(18 / slot)) if rotate else 1
+    note_every = max(1, math.ceil(32 / slot))
     legend_w = width - left
     height = top + plot_height + label_h + legend_height(series, legend_w) + 8
     svg = Svg(uid, width, height, title, desc)
@@ -139,13 +141,13 @@ def columns(uid: str, title: str, desc: str, cols: list[Column], series: list[Se
             svg.rect(x, cy, bar_w, h, s.color, tip=f"{c.tip or c.label}: {s.name} {_fmt(v)} "
                      f"{unit}", stroke=MUTED if s.outline else None,
                      stroke_width=0.5 if s.outline else None)
-        if c.note and (slot >= 26 or i % every == 0):
+        if c.note and i % note_every == 0:
             svg.text(x + bar_w / 2, base - plot_height * total / ymax - 5, c.note, size=10.5,
                      anchor="middle", fill=INK, class_="note")
         if i % every == 0:
             lx = x + bar_w / 2
             if rotate:
-                svg.text(lx, base + 12, clip(c.label, 11, label_h - 14), size=11, anchor="end",
+                svg.text(lx, base + 12, c.label, size=11, anchor="end",
                          fill=MUTED, transform=f"rotate(-45 {lx:.1f} {base + 12:.1f})")
             else:
                 svg.text(lx, base + 16, clip(c.label, 11, slot - 2), size=11, anchor="middle",

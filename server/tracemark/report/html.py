@@ -9,6 +9,7 @@ table. Rendered from the ``tracemark/report/v1`` document only.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from tracemark.report import charts
@@ -18,6 +19,8 @@ from tracemark.report.svg import esc
 
 #: Columns per commit up to this many commits (or when the range is one day), else per day.
 MAX_COMMIT_COLUMNS = 40
+#: Day columns up to this many, else weeks (or months when weeks are too many still).
+MAX_DAY_COLUMNS = 90
 #: Rows in the rule and CWE charts and the tool × rule table; the tables list the rest.
 TOP = 15
 #: Tools with their own colour; the others are summed as "other AI".
@@ -92,6 +95,33 @@ def _fold(by_tool: dict[str, int], shown: set[str]) -> dict[str, float]:
     return out
 
 
+def _buckets(days: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
+    """The day rows, or (on long ranges) the same figures summed per ISO week or per month:
+    a column stays wide enough to see and to label."""
+    if len(days) <= MAX_DAY_COLUMNS:
+        return "day", days
+    weekly = len({_week(d["day"]) for d in days}) <= MAX_DAY_COLUMNS
+    unit, key = ("week", _week) if weekly else ("month", lambda day: day[:7])
+    out: dict[str, dict[str, Any]] = {}
+    for d in days:
+        b = out.setdefault(key(d["day"]), {"day": key(d["day"]), "commits": 0, "lines": {},
+                                           "by_tool": {}, "ai_lines": 0})
+        b["commits"] += d["commits"]
+        b["ai_lines"] += d["ai_lines"]
+        for k, v in d["lines"].items():
+            b["lines"][k] = b["lines"].get(k, 0) + v
+        for k, v in d["by_tool"].items():
+            b["by_tool"][k] = b["by_tool"].get(k, 0) + v
+    for b in out.values():
+        b["ai_share"] = b["ai_lines"] / b["lines"]["added"] if b["lines"].get("added") else None
+    return unit, list(out.values())
+
+
+def _week(day: str) -> str:
+    y, w, _ = date.fromisoformat(day).isocalendar()
+    return f"{y}-W{w:02d}"
+
+
 def _timeline(doc: dict[str, Any]) -> str:
     commits, days = doc["timeline"]["commits"], doc["timeline"]["days"]
     if not commits:
@@ -101,7 +131,7 @@ def _timeline(doc: dict[str, Any]) -> str:
     shown = {s.name for s in tools}
     series = [*tools, Series("human", charts.HUMAN),
               Series("unattested", charts.UNATTESTED, outline=True)]
-    rows = commits if per_commit else days
+    unit, rows = ("commit", commits) if per_commit else _buckets(days)
     cols = []
     for r in rows:
         values = _fold(r["by_tool"], shown)
@@ -113,7 +143,6 @@ def _timeline(doc: dict[str, Any]) -> str:
             label, tip = r["day"], f"{r['day']}, {r['commits']} commits"
         cols.append(Column(label, values, pct(r["ai_share"]) if r["lines"]["added"] else "",
                            tip))
-    unit = "commit" if per_commit else "day"
     s = doc["summary"]
     svg = charts.columns(
         "chart-timeline", f"Lines added per {unit}, by who wrote them",
