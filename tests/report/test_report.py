@@ -14,6 +14,7 @@ from tracemark.rules.loader import default_rules
 
 from gate_support import make_gate_repo
 from report_support import History, commit_on, run
+from support import git
 
 
 @pytest.fixture(scope="module")
@@ -250,3 +251,15 @@ def test_report_deep_tier_counts_each_match_once(history: History, doc: dict) ->
     deep = json.loads(out.stdout)
     assert deep["findings"]["by_rule"] == doc["findings"]["by_rule"]
     assert all("semgrep" in f["engines"] for f in deep["findings"]["items"])
+
+
+
+def test_report_html_escapes_what_commits_carry(work: Path) -> None:
+    """Commit subjects come from whoever pushed: they are text in the page, never markup."""
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    (work / "e.py").write_text("X = 1\n")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "--no-verify", "-m", evil)
+    page = run("report", "main..HEAD", "--format", "html", "--no-progress", cwd=work).stdout
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
