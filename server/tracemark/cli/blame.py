@@ -15,7 +15,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="tracemark/blame/v1 JSON")
-    p.set_defaults(func=run)
+    p.add_argument("--rev", metavar="REV",
+                   help="FILE as committed in REV, from the commits' provenance trailers "
+                   "(not the ledger)")
+    p.set_defaults(func=run_any)
 
 
 def blame_lines(file: str) -> tuple[str, list, list[str]]:
@@ -47,4 +50,31 @@ def run(args: argparse.Namespace) -> int:
     for lo, text in zip(lines, texts, strict=True):
         who = " ".join(p for p in (lo.tool, lo.model) if p) if lo.kind.is_ai else ""
         print(f"{lo.line:>{width}}  {lo.kind.value:<11} {who[:28]:<28} | {text}")
+    return 0
+
+
+def run_any(args: argparse.Namespace) -> int:
+    """``--rev`` reads the commits' trailers; without it, the ledger and the working tree."""
+    return run_rev(args) if args.rev else run(args)
+
+
+def run_rev(args: argparse.Namespace) -> int:
+    """``--rev``: blame from the trailers of the commits that introduced each line."""
+    from tracemark.attest.blame_rev import blame_at
+    from tracemark.gitutil import repo_for_file
+
+    repo = repo_for_file(args.file)
+    rel = repo.relpath(args.file)
+    lines = blame_at(repo, rel, args.rev)
+    if args.json:
+        doc = {"schema": "tracemark/blame/v1", "file": rel, "rev": args.rev,
+               "lines": [bl.origin.blame_json() | {"commit": bl.commit} for bl in lines]}
+        print(json.dumps(doc, indent=2))
+        return 0
+    width = len(str(len(lines)))
+    for bl in lines:
+        lo = bl.origin
+        who = " ".join(p for p in (lo.tool, lo.model) if p) if lo.kind.is_ai else ""
+        print(f"{lo.line:>{width}} {bl.commit[:8]} {lo.kind.value:<11} {who[:28]:<28} | "
+              f"{bl.text}")
     return 0
