@@ -36,10 +36,16 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 #: The capability profiles pytest-lsp ships, by short name.
 PROFILES = {"neovim": "neovim@v0.11.0", "vscode": "visual-studio-code@v1.65.2"}
-#: (profile, encoding) pairs the end-to-end scenarios run under.
+#: (profile, encoding) pairs the main end-to-end scenarios run under: both editors in both
+#: encodings (VS Code 1.65 offers no encodings, so utf-8 is added to its profile).
 MATRIX = [("neovim", "utf-8"), ("neovim", "utf-16"), ("vscode", "utf-16"), ("vscode", "utf-8")]
-#: Seconds a test waits for something the server should do.
-WAIT = 10.0
+#: Each editor in its natural encoding: for the secondary scenarios (server start-up dominates
+#: their run time).
+PAIRS = [("neovim", "utf-8"), ("vscode", "utf-16")]
+#: Seconds a test waits for something the server should do (generous: the machine may be busy).
+WAIT = 20.0
+#: Seconds a test waits for a semgrep run (a process start and a scan, on a busy machine).
+SEMGREP_WAIT = 90.0
 
 
 def plain(obj: Any) -> Any:
@@ -156,6 +162,11 @@ class Doc:
         """Whole lines ``first`` up to (not including) ``last_exclusive``."""
         return types.Range(start=types.Position(line=first, character=0),
                            end=types.Position(line=last_exclusive, character=0))
+
+    @staticmethod
+    def plain_range(rng: types.Range) -> dict[str, Any]:
+        """A range as the JSON object commands take in their arguments."""
+        return plain(rng)
 
     def text_in(self, rng: Any) -> str:
         r = plain(rng)
@@ -287,9 +298,9 @@ class Doc:
             sent = self.session.spans.get(self.uri)
             if not sent or sent[-1]["version"] != self.version:
                 return None
-            return sent[-1]["spans"] if predicate(sent[-1]["spans"]) else None
+            return (sent[-1]["spans"],) if predicate(sent[-1]["spans"]) else None
 
-        return await wait_until(check, what=what)
+        return (await wait_until(check, what=what))[0]
 
     def published(self) -> types.PublishDiagnosticsParams | None:
         sent = self.session.published.get(self.uri)
@@ -300,7 +311,8 @@ class Doc:
         return list(last.diagnostics) if last is not None else []
 
     async def wait_diagnostics(self, predicate: Callable[[list[types.Diagnostic]], Any],
-                               what: str = "diagnostics") -> list[types.Diagnostic]:
+                               what: str = "diagnostics", timeout: float = WAIT
+                               ) -> list[types.Diagnostic]:
         """Diagnostics of the current version that satisfy ``predicate`` (published, or pulled
         when the session uses pull diagnostics)."""
         if self.session.pull:
@@ -308,7 +320,7 @@ class Doc:
                 report = await self.pull()
                 return list(report.items)
 
-            deadline = time.monotonic() + WAIT
+            deadline = time.monotonic() + timeout
             while True:
                 items = await pulled()
                 if predicate(items):
@@ -321,7 +333,7 @@ class Doc:
             return (last is not None and last.version == self.version
                     and bool(predicate(list(last.diagnostics))))
 
-        await wait_until(check, what=f"{what} (version {self.version})")
+        await wait_until(check, timeout, what=f"{what} (version {self.version})")
         return self.diagnostics()
 
     async def pull(self, previous: str | None = None) -> Any:
@@ -401,8 +413,9 @@ def client_converter() -> Any:
     return converter
 
 
-def server_command() -> list[str]:
-    return [sys.executable, "-m", "tracemark", "serve"]
+def server_command(*args: str) -> list[str]:
+    """``tracemark serve ARGS`` with this Python (the project's venv)."""
+    return [sys.executable, "-m", "tracemark", "serve", *args]
 
 
 
@@ -410,13 +423,14 @@ def server_command() -> list[str]:
 async def start_session(profile: str = "vscode", encoding: str | None = None, *,
                         init: Any = None, configuration: Any = None, root: Path,
                         env: dict[str, str] | None = None, pull: bool = False,
-                        raw_init: bool = False) -> Session:
-    """Start ``tracemark serve`` and initialize it as the given editor would.
+                        raw_init: bool = False, args: tuple[str, ...] = ()) -> Session:
+    """Start ``tracemark serve ARGS`` and initialize it as the given editor would.
 
     ``init`` are the initializationOptions (``{"semgrep": False}`` is added unless given or
     ``raw_init``), ``configuration`` the client's ``workspace/configuration`` answer for
     ``tracemark``, ``root`` the workspace folder, ``env`` extra environment for the server,
-    ``pull`` whether the client offers pull diagnostics (with refresh).
+    ``pull`` whether the client offers pull diagnostics (with refresh), ``args`` extra
+    arguments for ``tracemark serve``.
     """
     client = LanguageClient(converter_factory=client_converter)
     session = Session(client, encoding or "utf-16", pull)
@@ -448,7 +462,7 @@ async def start_session(profile: str = "vscode", encoding: str | None = None, *,
     })
     if configuration is not None:
         client.set_configuration(configuration, section="tracemark")
-    await client.start_io(*server_command(), env={**os.environ, **(env or {})})
+    await client.start_io(*server_command(*args), env={**os.environ, **(env or {})})
     options = init
     if not raw_init:
         options = {"semgrep": False, **(init or {})} if isinstance(init, dict | None) else init

@@ -5,8 +5,12 @@ function render(el, user) {
   el.insertAdjacentHTML("beforeend", `<li>${user.bio}</li>`);
   // ruleid: js-inner-html
   document.write(user.html);
+  // ruleid: js-inner-html
+  el.innerHTML += `<p>${user.note}</p>`;
   // ok: js-inner-html
   el.textContent = user.name;
   // ok: js-inner-html
   el.innerHTML = "<hr>";
+  // ok: js-inner-html
+  el.innerHTML = DOMPurify.sanitize(user.html);
 }

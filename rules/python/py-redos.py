@@ -14,3 +14,7 @@ def check(s):
 
 # ok: py-redos
 WORD = re.compile(r"\w+")
+# ok: py-redos
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# ruleid: py-redos
+CSV = re.compile(r"^((\"[^\"]*\")*,?)*$")

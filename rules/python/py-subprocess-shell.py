@@ -15,3 +15,13 @@ def handler(request):
     subprocess.run("ls -l /tmp", shell=True)
     # ok: py-subprocess-shell
     subprocess.run(cmd, shell=False)
+
+
+def bare(command):
+    from subprocess import check_output
+
+    # ruleid: py-subprocess-shell
+    out = check_output(command, shell=True).rstrip()
+    # ok: py-subprocess-shell
+    volume = subprocess.check_output(["amixer set Master 5%+"], shell=True)
+    return out, volume

@@ -85,14 +85,27 @@ MISTAKES = [
 
 
 @pytest.mark.parametrize(("kind", "text", "expected"), MISTAKES, ids=[m[0] for m in MISTAKES])
-def test_every_policy_mistake_is_one_line_with_file_line_and_field(repo, kind, text, expected):
+def test_every_policy_mistake_is_one_line_with_file_line_and_field(tmp_path, kind, text,
+                                                                   expected):
+    path = _write_policy(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        load_policy(path, known_rules=known_rules(default_rules()))
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}{expected}"), message
+
+
+@pytest.mark.parametrize("kind", ["unknown key", "bad rule id", "bad glob", "unknown parameter"])
+def test_scan_stops_on_a_policy_mistake_with_exit_2_and_one_line(repo, kind):
+    """The same lines through the real CLI: exit 2, nothing scanned, one line on stderr."""
+    _, text, expected = next(m for m in MISTAKES if m[0] == kind)
     _write_policy(repo, text)
     (repo / "Dockerfile").write_text(DOCKERFILE)
     proc = tracemark("scan", "Dockerfile", cwd=repo)
-    assert proc.returncode == 2, (kind, proc.stdout, proc.stderr)
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, lines
-    assert lines[0].startswith("tracemark: error: ") or ".tracemark/policy.yaml" in lines[0]
     assert f".tracemark/policy.yaml{expected}" in lines[0], lines[0]
 
 

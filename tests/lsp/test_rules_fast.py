@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from lsp_harness import MATRIX
+from lsp_harness import MATRIX, PAIRS
 
 HEADER = "import subprocess\nimport sys\n\ncmd = sys.argv[1]\n\n"
 AI_BLOCK = "def deploy(cmd):\n    subprocess.run(cmd, shell=True)\n    return cmd\n"
@@ -54,7 +54,7 @@ async def test_ai_block_gets_diagnostic_hand_typed_line_does_not_and_fix_clears(
     await doc.wait_diagnostics(lambda d: not d, "no diagnostics after the fix")
 
 
-@pytest.mark.parametrize(("profile", "encoding"), [("vscode", "utf-16"), ("neovim", "utf-8")])
+@pytest.mark.parametrize(("profile", "encoding"), PAIRS)
 async def test_scope_all_reports_hand_written_lines_too(lsp, workspace, profile, encoding):
     """``tracemark.scope: all`` (initializationOptions): every line is checked."""
     s = await lsp(profile, encoding, init={"scope": "all"})
@@ -75,14 +75,14 @@ async def test_scope_switched_by_workspace_configuration(lsp, workspace):
     assert _codes(diags) == [("py-subprocess-shell", doc.pos("subprocess.run").line)]
 
 
-@pytest.mark.parametrize(("source", "fixed", "rule"), [
-    ("import yaml\n\ndef load(text):\n    return yaml.load(text)\n",
-     "import yaml\n\ndef load(text):\n    return yaml.safe_load(text)\n", "py-yaml-load"),
-    ("import requests\n\ndef get(url):\n    return requests.get(url, verify=False)\n",
+@pytest.mark.parametrize(("profile", "encoding", "source", "fixed", "rule"), [
+    ("vscode", "utf-16", "import yaml\n\ndef load(text):\n    return yaml.load(text)  # é\n",
+     "import yaml\n\ndef load(text):\n    return yaml.safe_load(text)  # é\n", "py-yaml-load"),
+    ("neovim", "utf-8",
+     "import requests\n\ndef get(url):\n    return requests.get(url, verify=False)\n",
      "import requests\n\ndef get(url):\n    return requests.get(url)\n",
      "py-tls-verify-disabled"),
 ])
-@pytest.mark.parametrize(("profile", "encoding"), [("vscode", "utf-16"), ("neovim", "utf-8")])
 async def test_quick_fix_is_offered_and_applied(lsp, workspace, profile, encoding, source, fixed,
                                                 rule):
     """A rule's unambiguous fix is a ``quickfix`` code action; applying it clears the finding."""
@@ -129,3 +129,16 @@ async def test_no_diagnostics_for_languages_without_rules_or_for_plain_text(lsp,
     await doc.wait_spans(lambda sp: sp)
     assert doc.diagnostics() == []
     await s.alive()
+
+
+@pytest.mark.parametrize(("name", "language_id"), [
+    ("handler.js", "javascript"), ("handler.ts", "typescript"), ("view.tsx", "typescriptreact")])
+async def test_javascript_and_typescript_documents(lsp, workspace, name, language_id):
+    """The language comes from the LSP ``languageId``: the JS/TS rules run on those buffers."""
+    s = await lsp("vscode")
+    doc = await s.open(workspace / name, "const a = 1;\n", language_id=language_id)
+    await doc.insert_ai(doc.position(len(doc.text)),
+                        "export function run(input) {\n  return eval(input);\n}\n")
+    diags = await doc.wait_diagnostics(lambda d: d)
+    assert [(d.code, doc.text_in(d.range)) for d in diags] == [
+        ("js-eval-injection", "eval(input)")]

@@ -9,12 +9,13 @@ cancels a running one, and a missing semgrep is told once while the fast tier ke
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
 
-from lsp_harness import wait_until
+from lsp_harness import PAIRS, SEMGREP_WAIT, wait_until
 
 pytestmark = pytest.mark.semgrep
 
@@ -25,6 +26,11 @@ USER_RULE = """rules:
     languages: [python]
     metadata:
       cwe: ["CWE-532: Insertion of Sensitive Information into Log File"]
+    pattern: debug_dump(...)
+  - id: acme-no-debug-dump-rb
+    message: debug_dump writes secrets to the log (ACME policy, Ruby)
+    severity: WARNING
+    languages: [ruby]
     pattern: debug_dump(...)
 """
 
@@ -53,7 +59,7 @@ def _semgrep_runs(s) -> int:
     return sum(1 for m in s.logged() if m.startswith("semgrep: ") and "finding(s)" in m)
 
 
-@pytest.mark.parametrize(("profile", "encoding"), [("vscode", "utf-16"), ("neovim", "utf-8")])
+@pytest.mark.parametrize(("profile", "encoding"), PAIRS)
 async def test_user_rule_finding_published_as_semgrep_beside_fast_diagnostics(
         lsp, workspace, user_rules, profile, encoding):
     """Issue 6's scenario: save → the user rule's finding with source ``semgrep``; the fast
@@ -66,7 +72,8 @@ async def test_user_rule_finding_published_as_semgrep_beside_fast_diagnostics(
     doc.type_text(doc.position(len(doc.text)), "debug_dump(1)\n")
     doc.save()
     diags = await doc.wait_diagnostics(
-        lambda d: "semgrep" in _by_source(d), "the user rule's finding from semgrep")
+        lambda d: "semgrep" in _by_source(d), "the user rule's finding from semgrep",
+        timeout=SEMGREP_WAIT)
     assert _by_source(diags) == {"tracemark": ["py-subprocess-shell"],
                                  "semgrep": ["acme-no-debug-dump"]}
     dump = next(d for d in diags if d.source == "semgrep")
@@ -76,11 +83,32 @@ async def test_user_rule_finding_published_as_semgrep_beside_fast_diagnostics(
     assert dump.code_description.href.endswith("/532.html")
 
     # A fast pass (typing above the block) moves it and does not wipe it.
-    doc.insert(types.Position(line=0, character=0), "# a comment typed later\n")
+    runs = _semgrep_runs(s)
+    started = sum(m.startswith("semgrep started") for m in s.logged())
+    doc.type_text(types.Position(line=0, character=0), "# typed later\n")
     diags = await doc.wait_diagnostics(lambda d: len(d) == 2, "both tiers after an edit")
     dump = next(d for d in diags if d.source == "semgrep")
     assert doc.text_in(dump.range) == "debug_dump(token)"
-    assert _semgrep_runs(s) == 1  # typing never runs semgrep
+    await doc.mark(None, kind="ai", tool="x")  # a round trip: every keystroke was handled
+    await asyncio.sleep(1.0)  # past the debounce: a run a keystroke had scheduled would start
+    assert _semgrep_runs(s) == runs  # typing never runs semgrep
+    assert sum(m.startswith("semgrep started") for m in s.logged()) == started
+
+
+async def test_documents_without_ai_text_are_scanned_only_once_some_arrives(lsp, workspace,
+                                                                           user_rules):
+    """Scope ``ai``: no semgrep process for a file nothing AI-written is in; one when a mark
+    arrives."""
+    s = await lsp("vscode", init={"semgrep": {"configs": [str(user_rules)]}})
+    doc = await s.open(workspace / "human.py", "debug_dump(x)\ny = 1\n")
+    doc.save()
+    await asyncio.sleep(1.0)  # past the open and save debounce
+    await doc.mark(doc.line_range(1, 2), kind="human", tool=None, model=None)  # a round trip
+    assert not any(m.startswith("semgrep") for m in s.logged())
+    await doc.mark(doc.line_range(0, 1))
+    diags = await doc.wait_diagnostics(lambda d: d, "the AI line's semgrep finding",
+                                       timeout=SEMGREP_WAIT)
+    assert [(d.source, d.code) for d in diags] == [("semgrep", "acme-no-debug-dump")]
 
 
 async def test_semgrep_scans_the_buffer_not_the_file_on_disk(lsp, workspace, user_rules):
@@ -89,22 +117,25 @@ async def test_semgrep_scans_the_buffer_not_the_file_on_disk(lsp, workspace, use
     path = workspace / "unsaved.py"
     doc = await s.open(path, "debug_dump(secret)\n")
     path.write_text("print('nothing to see')\n", encoding="utf-8")  # disk differs from buffer
-    diags = await doc.wait_diagnostics(lambda d: d, "semgrep's finding on the buffer")
+    diags = await doc.wait_diagnostics(lambda d: d, "semgrep's finding on the buffer",
+                                       timeout=SEMGREP_WAIT)
     assert [(d.source, d.code) for d in diags] == [("semgrep", "acme-no-debug-dump")]
 
 
 async def test_a_newer_run_cancels_the_running_one(lsp, workspace, user_rules):
     """At most one run per document: saving again while semgrep runs cancels the old run."""
     s = await lsp("vscode", init={"scope": "all", "semgrep": {"configs": [str(user_rules)]}})
-    # Big enough that semgrep takes seconds: the second save lands while it runs.
-    filler = "".join(f"def f{i}(a):\n    return a + {i}\n\n" for i in range(20000))
-    doc = await s.open(workspace / "twice.py", "x = 1\n" + filler)
+    # Big enough that semgrep takes a while, so the second save lands while it runs. Ruby: only
+    # semgrep (through the user's rule) looks at it, the fast tier has no rules for it.
+    filler = "".join(f"def f{i}(a)\n  a + {i}\nend\n" for i in range(4000))
+    doc = await s.open(workspace / "twice.rb", "x = 1\n" + filler, language_id="ruby")
     await s.wait(lambda: any(m.startswith("semgrep started") for m in s.logged()),
-                 "the first run to start")
+                 "the first run to start", timeout=SEMGREP_WAIT)
     doc.replace("x = 1", "debug_dump(x)")
     doc.save()
-    diags = await doc.wait_diagnostics(lambda d: d, "the finding of the second run")
-    assert [d.code for d in diags] == ["acme-no-debug-dump"]
+    diags = await doc.wait_diagnostics(lambda d: d, "the finding of the second run",
+                                       timeout=SEMGREP_WAIT)
+    assert [d.code for d in diags] == ["acme-no-debug-dump-rb"]
     logged = s.logged()
     assert any("semgrep run cancelled: a newer run started" in m for m in logged), logged
     assert _semgrep_runs(s) == 1  # the cancelled run reported nothing
@@ -123,7 +154,7 @@ async def test_semgrep_missing_is_told_once_and_fast_tier_keeps_working(lsp, wor
     for doc in docs:
         diags = await doc.wait_diagnostics(lambda d: d)
         assert [(d.source, d.code) for d in diags] == [("tracemark", "py-subprocess-shell")]
-    await wait_until(lambda: sum("semgrep" in m for m in s.logged()) >= 4,
+    await wait_until(lambda: sum("semgrep" in m for m in s.logged()) >= 4, SEMGREP_WAIT,
                      what="every run to fail")
     told = [m for m in s.shown() if "semgrep" in m]
     assert len(told) == 1, s.shown()
@@ -138,7 +169,8 @@ async def test_broken_user_config_is_told_once_and_fast_tier_keeps_working(lsp, 
     doc = await s.open(workspace / "c.py", "import subprocess\n")
     await doc.insert_ai(doc.position(len(doc.text)), "subprocess.run(c, shell=True)\n")
     doc.save()
-    await s.wait(lambda: any("semgrep" in m for m in s.shown()), "the message")
+    await s.wait(lambda: any("semgrep" in m for m in s.shown()), "the message",
+                 timeout=SEMGREP_WAIT)
     told = [m for m in s.shown() if "semgrep" in m]
     assert len(told) == 1 and "does/not/exist.yaml does not exist" in told[0]
     diags = await doc.wait_diagnostics(lambda d: d)
@@ -150,7 +182,7 @@ async def test_semgrep_results_are_cleared_on_close_and_off_when_disabled(lsp, w
     """Closing publishes an empty list; ``semgrep.enabled: false`` runs nothing."""
     s = await lsp("vscode", init={"scope": "all", "semgrep": {"configs": [str(user_rules)]}})
     doc = await s.open(workspace / "d.py", "debug_dump(x)\n")
-    await doc.wait_diagnostics(lambda d: d)
+    await doc.wait_diagnostics(lambda d: d, timeout=SEMGREP_WAIT)
     doc.close()
     await s.wait(lambda: doc.published() is not None and not doc.published().diagnostics
                  and doc.published().version is None, "the clearing publication")

@@ -16,9 +16,13 @@ PACK = default_rules()
 
 
 def test_pack_loads_without_errors_and_is_large_enough(pack_engine: Engine) -> None:
+    """Issue 4: at least 40 Python and 30 JavaScript/TypeScript rules, each with severity and
+    CWE; every rule compiles for every language it names."""
     assert pack_engine.errors == []
     python = [r for r in PACK if "python" in r.languages]
-    assert len(python) >= 40
+    js_ts = [r for r in PACK if {"javascript", "typescript", "tsx"} & set(r.languages)]
+    assert len(python) >= 40, f"{len(python)} Python rules"
+    assert len(js_ts) >= 30, f"{len(js_ts)} JavaScript/TypeScript rules"
     for rule in PACK:
         assert rule.cwe and rule.severity and rule.message
 

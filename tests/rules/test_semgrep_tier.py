@@ -135,3 +135,23 @@ def test_run_can_be_cancelled_from_another_thread(pack: RuleSet, tmp_path: Path)
     assert run.killed, "the semgrep process was not killed"
     assert out["r"].cancelled and out["r"].findings == []
     assert os.environ.get("SEMGREP_ENABLE_VERSION_CHECK") == "0"
+
+
+def test_a_run_over_files_of_one_language_gets_only_that_languages_rules(
+        pack: RuleSet, tmp_path: Path) -> None:
+    """semgrep prepares every rule of its config whatever the target: a saved Python buffer
+    gets the Python rules only; a folder or an unknown file type keeps the whole pack."""
+    from tracemark.rules.semgrep import SemgrepRun
+
+    py, ts = tmp_path / "a.py", tmp_path / "b.tsx"
+    py.write_text("x = 1\n")
+    ts.write_text("export const x = 1;\n")
+    only_py = SemgrepRun([py], rules=pack)._rules_for_targets()
+    assert only_py and all("python" in r.languages for r in only_py)
+    assert {r.id for r in only_py} == {r.id for r in pack if "python" in r.languages}
+    both = {r.id for r in SemgrepRun([py, ts], rules=pack)._rules_for_targets()}
+    assert "py-eval-injection" in both and "js-dangerously-set-inner-html" in both
+    assert "docker-otel-disabled" not in both
+    assert len(SemgrepRun([tmp_path], rules=pack)._rules_for_targets()) == len(pack)
+    (tmp_path / "notes.txt").write_text("hi\n")
+    assert len(SemgrepRun([tmp_path / "notes.txt"], rules=pack)._rules_for_targets()) == len(pack)

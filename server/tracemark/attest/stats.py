@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from tracemark.attest.changes import commit_changes
@@ -29,8 +30,9 @@ from tracemark.attest.verify import (
     sigstore_policy_from,
     verify_message,
 )
+from tracemark.capture import gitai
 from tracemark.gitutil import Repo
-from tracemark.model import CommitStatus
+from tracemark.model import CommitStatus, OriginKind
 
 KINDS = ("ai", "ai_modified", "reviewed")
 COUNTS = ("added", "ai", "ai_modified", "reviewed", "human", "unattested")
@@ -71,11 +73,11 @@ def commit_stats(repo: Repo, rev: str, *, check_signatures: bool,
     st = CommitStats(info.sha, info.message.split("\n", 1)[0], result.status)
     total = sum(len(s) for s in added.values())
     st.lines["added"] = total
-    if result.status in (CommitStatus.UNATTESTED, CommitStatus.INVALID):
+    if result.status is CommitStatus.INVALID:
         st.lines["unattested"] = total
         return st
     seen: set[tuple[str, int]] = set()
-    for a in result.ai_lines:
+    for a in result.ai_lines if result.status is not CommitStatus.UNATTESTED else ():
         kind = a.kind.replace("-", "_")
         if kind not in KINDS:
             continue
@@ -86,10 +88,36 @@ def commit_stats(repo: Repo, rev: str, *, check_signatures: bool,
             st.lines[kind] += 1
             counts = st.by_tool.setdefault((a.tool, a.model), dict.fromkeys(KINDS, 0))
             counts[kind] += 1
+    _count_git_ai(repo, info.sha, added, seen, st)
+    if result.status is CommitStatus.UNATTESTED:
+        st.lines["unattested"] = total - len(seen)
+        return st
     changed = min(sum(len(c.lines) for c in result.changed), total - len(seen))
     st.lines["unattested"] = changed
     st.lines["human"] = total - len(seen) - changed
     return st
+
+
+@lru_cache(maxsize=8)
+def _has_git_ai_notes(repo: Repo) -> bool:
+    return gitai.has_notes(repo)
+
+
+def _count_git_ai(repo: Repo, sha: str, added: dict[str, set[int]],
+                  seen: set[tuple[str, int]], st: CommitStats) -> None:
+    """The second source: lines a git-ai note (``refs/notes/ai``) attests as AI and no verified
+    trailer covers count as ``ai``, under the note's tool and model."""
+    if not _has_git_ai_notes(repo):
+        return
+    for path, by_line in gitai.commit_origins(repo, sha).items():
+        for n, origin in by_line.items():
+            if origin.kind is not OriginKind.AI or n not in added.get(path, ()) or (
+                    path, n) in seen:
+                continue
+            seen.add((path, n))
+            st.lines["ai"] += 1
+            key = (origin.tool or "unknown", origin.model)
+            st.by_tool.setdefault(key, dict.fromkeys(KINDS, 0))["ai"] += 1
 
 
 def range_stats(repo: Repo, spec: str = "HEAD", *, allowed_signers: Path | None = None,

@@ -23,6 +23,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def blame_lines(file: str) -> tuple[str, list, list[str]]:
     """``(repo-relative path, LineOrigin per line, line texts)`` for the working-tree file."""
+    rel, lines, texts, _from_notes = blame_with_sources(file)
+    return rel, lines, texts
+
+
+def blame_with_sources(file: str) -> tuple[str, list, list[str], set[int]]:
+    """:func:`blame_lines`, plus the lines whose origin came from git-ai notes (the second
+    source: lines the ledger has no claim for take the origin a ``refs/notes/ai`` note gives)."""
+    import sys
+
+    from tracemark.capture import gitai
     from tracemark.gitutil import repo_for_file
     from tracemark.ledger import open_ledger
     from tracemark.textfile import read_text
@@ -36,19 +46,25 @@ def blame_lines(file: str) -> tuple[str, list, list[str]]:
         spans = ledger.load(rel, text) if known else []
     index = TextIndex(text)
     lines = classify_lines(index, spans, known=known)
-    return rel, lines, [index.line_text(i) for i in range(len(lines))]
+    cache = gitai.NoteCache(repo)
+    lines, from_notes = gitai.overlay(lines, gitai.blame_origins(repo, rel, cache))
+    for problem in cache.problems:
+        print(f"tracemark: warning: {problem}", file=sys.stderr)
+    return rel, lines, [index.line_text(i) for i in range(len(lines))], from_notes
 
 
 def run(args: argparse.Namespace) -> int:
-    rel, lines, texts = blame_lines(args.file)
+    rel, lines, texts, from_notes = blame_with_sources(args.file)
     if args.json:
         doc = {"schema": "tracemark/blame/v1", "file": rel,
-               "lines": [lo.blame_json() for lo in lines]}
+               "lines": [lo.blame_json() | ({"source": "git-ai"} if lo.line in from_notes
+                                            else {}) for lo in lines]}
         print(json.dumps(doc, indent=2))
         return 0
     width = len(str(len(lines)))
     for lo, text in zip(lines, texts, strict=True):
         who = " ".join(p for p in (lo.tool, lo.model) if p) if lo.kind.is_ai else ""
+        who += " (git-ai)" if lo.line in from_notes else ""
         print(f"{lo.line:>{width}}  {lo.kind.value:<11} {who[:28]:<28} | {text}")
     return 0
 

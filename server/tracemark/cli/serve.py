@@ -12,9 +12,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve", help="run the language server (stdio; --wrap CMD... in front of another)",
         allow_abbrev=False,  # everything after --wrap belongs to the wrapped command
-        description="Run the tracemark language server. Editors start it over stdio; "
-        "--tcp listens on a local port instead, for attaching a client by hand; --wrap puts it "
-        "in front of another language server (see docs/editors.md).")
+        description="Run the tracemark language server (LSP 3.17 plus tracemark/markRange, "
+        "tracemark/spans and the tracemark.* commands: docs/protocol.md). Editors start it "
+        "over stdio; --tcp listens on a local port instead, for attaching a client by hand; "
+        "--wrap puts it in front of another language server (see docs/editors.md).")
     p.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead "
                    "of stdio")
     p.add_argument("--host", default="127.0.0.1", help="address for --tcp (default 127.0.0.1)")

@@ -37,6 +37,7 @@ class Configuration:
         server.log_client(
             f"tracemark {server.version} ready (position encoding {server.encoding.value})"
         )
+        await self.pull()  # first: documents opened right away should see the user's settings
         if server.client_has("workspace.did_change_configuration.dynamic_registration"):
             try:
                 await server.client_register_capability_async(types.RegistrationParams(
@@ -48,7 +49,6 @@ class Configuration:
                     )]))
             except Exception as err:  # a client that refuses: settings still work on restart
                 log.info("didChangeConfiguration registration refused: %s", err)
-        await self.pull()
 
     async def pull(self) -> None:
         """Ask the client for the ``tracemark`` section, when it can answer."""

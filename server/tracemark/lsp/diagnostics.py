@@ -11,8 +11,8 @@ deep one):
 Delivery: pull (``textDocument/diagnostic``) when the client supports pull diagnostics *and*
 ``workspace/diagnostic/refresh`` (so results that arrive late, like semgrep's, can be shown);
 otherwise ``textDocument/publishDiagnostics`` after each burst of changes. Closing a document
-clears its diagnostics. Setting ``tracemark.scope``: ``ai`` (default) keeps findings on AI lines
-only, ``all`` keeps every finding.
+clears its diagnostics. Setting ``tracemark.scope``: ``ai`` (default) keeps findings that touch
+AI-written text only, ``all`` keeps every finding.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,7 +30,6 @@ from lsprotocol import types
 from tracemark.lsp.config import Settings
 from tracemark.lsp.documents import OpenDocument
 from tracemark.lsp.server import TracemarkServer, handler
-from tracemark.lsp.views import ai_lines
 from tracemark.model import Finding, Severity
 from tracemark.tracking import TextEdit, TextIndex
 
@@ -181,7 +181,7 @@ class Diagnostics:
         for stored in self._state(od).stored.values():
             found.extend(self._stored_now(od, stored))
         if scope == "ai":
-            found = self._on_ai_lines(od, found)
+            found = self._on_ai_text(od, found)
         seen: set[tuple[str, int]] = set()
         out = []
         index = od.doc.index
@@ -194,18 +194,29 @@ class Diagnostics:
         return out
 
     @staticmethod
-    def _on_ai_lines(od: OpenDocument, found: list[Located]) -> list[Located]:
+    def _on_ai_text(od: OpenDocument, found: list[Located]) -> list[Located]:
+        """The findings that touch AI-written text (any AI span, edited or reviewed too).
+
+        Span overlap rather than per-line classification: this runs on every publication,
+        and classifying every AI line again after each keystroke cost more than the re-check.
+        """
         if not found:
             return found
-        lines = ai_lines(od)
-        if not lines:
+        ranges: list[tuple[int, int]] = []
+        for sp in od.doc.spans:  # sorted, non-overlapping
+            if sp.origin.kind.is_ai and sp.end > sp.start:
+                if ranges and sp.start <= ranges[-1][1]:
+                    ranges[-1] = (ranges[-1][0], sp.end)
+                else:
+                    ranges.append((sp.start, sp.end))
+        if not ranges:
             return []
-        index = od.doc.index
+        starts = [r[0] for r in ranges]
         out = []
         for loc in found:
-            first = index.line_of(loc.start)
-            last = index.line_of(max(loc.start, loc.end - 1))
-            if any(line in lines for line in range(first, last + 1)):
+            end = max(loc.end, loc.start + 1)
+            i = bisect_right(starts, end - 1) - 1
+            if i >= 0 and ranges[i][1] > loc.start:
                 out.append(loc)
         return out
 

@@ -54,6 +54,7 @@ class Persistence:
         self._ledgers: dict[Path, Ledger | str] = {}
         self._poller: asyncio.Task[None] | None = None
         self._checking: set[str] = set()
+        self._refused: set[tuple[str, str]] = set()
         ev = server.events
         ev.opened.append(self.on_opened)
         ev.changed.append(self.on_changed)
@@ -110,15 +111,15 @@ class Persistence:
 
     @staticmethod
     def _save(link: LedgerLink, path: Path, text: str, spans: list[Span]
-              ) -> tuple[int, list[Span]] | None:
-        """Record ``spans`` of the buffer against the file on disk; the merged result."""
+              ) -> tuple[int, list[Span]] | str | None:
+        """Record ``spans`` of the buffer against the file on disk; the merged result, or why
+        the file cannot be recorded."""
         from tracemark.textfile import read_text
 
         try:
             disk = read_text(path)
         except InputError as err:
-            log.info("not recording %s: %s", path, err)
-            return None
+            return str(err)  # not UTF-8, binary, too large, gone: the caller says so
         ledger = link.ledger
         same = disk == text
         on_disk = spans if same else reanchor(text, spans, disk)
@@ -162,7 +163,7 @@ class Persistence:
     # -- events ------------------------------------------------------------------------------
 
     def on_opened(self, od: OpenDocument) -> None:
-        self.server.spawn(self._restore(od), f"restoring spans of {od.uri}")
+        od.state["restore"] = self.server.spawn(self._restore(od), f"restoring spans of {od.uri}")
         if self._poller is None or self._poller.done():
             self._poller = self.server.spawn(self._poll(), "ledger poll")
 
@@ -203,6 +204,12 @@ class Persistence:
             self.server.spawn(self.save(od), f"saving spans of {od.uri}")
 
     async def save(self, od: OpenDocument) -> None:
+        restore = od.state.get("restore")
+        if od.link is None and restore is not None and not restore.done():
+            # Saved before the ledger was found (right after open): wait for it, or the
+            # spans marked meanwhile would never be recorded.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(restore)
         link, path = od.link, od.path
         if link is None or path is None:
             return
@@ -215,6 +222,14 @@ class Persistence:
             self.server.tell_once(f"ledger:{link.ledger.path}", str(err))
             return
         if result is None:
+            return
+        if isinstance(result, str):
+            od.dirty = True
+            key = (od.uri, result)
+            if key not in self._refused:
+                self._refused.add(key)
+                self.server.log_client(f"spans of {od.uri} not recorded in the ledger: {result}",
+                                       types.MessageType.Warning)
             return
         revision, merged = result
         od.known_revision = revision

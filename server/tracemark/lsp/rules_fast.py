@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
@@ -61,24 +62,31 @@ MAX_LIVE_BYTES = 4 * 1024 * 1024
 # -- the engine for a project -----------------------------------------------------------------
 
 
+_ENGINE_LOCK = threading.Lock()
+
+
 def engine_for(root: Path | None, policy: str | None = None) -> Engine:
     """The rule engine for the project at ``root``: the one place the project policy plugs in
-    (rule enable/disable, severities, parameters, scopes).
+    (rule enable/disable, severities, parameters, scopes). Thread-safe.
 
     ``policy`` is the ``tracemark.policy`` setting (absolute, or relative to ``root``); without
-    it the workspace's ``.tracemark/policy.yaml`` is used when there is one. Cached per root,
-    file and the file's modification time, so an edited policy applies to documents opened
-    after the change. A broken policy falls back to the defaults (see :func:`policy_problem`).
+    it the workspace's ``.tracemark/policy.yaml`` is used when there is one. Built once per
+    root, policy file and the file's modification time. A broken policy falls back to the
+    defaults (see :func:`policy_problem`).
     """
-    return _engine_and_problem(root, policy)[0]
+    with _ENGINE_LOCK:
+        return _build_engine(*policy_key(root, policy))[0]
 
 
 def policy_problem(root: Path | None, policy: str | None = None) -> str | None:
     """The one-line reason the policy could not be used (``FILE:LINE: field: reason``)."""
-    return _engine_and_problem(root, policy)[1]
+    with _ENGINE_LOCK:
+        return _build_engine(*policy_key(root, policy))[1]
 
 
-def _engine_and_problem(root: Path | None, policy: str | None) -> tuple[Engine, str | None]:
+def policy_key(root: Path | None, policy: str | None
+               ) -> tuple[Path | None, Path | None, tuple[int, int] | None]:
+    """``(root, policy file, (mtime, size))``: what the engine for a project depends on."""
     from tracemark.policy import find_policy
 
     path: Path | None = None
@@ -95,7 +103,7 @@ def _engine_and_problem(root: Path | None, policy: str | None) -> tuple[Engine, 
             stamp = (st.st_mtime_ns, st.st_size)
         except OSError:
             stamp = None
-    return _build_engine(root, path, stamp)
+    return root, path, stamp
 
 
 @cache
@@ -166,6 +174,9 @@ def diff_edit(old: bytes, new: bytes) -> ByteEdit | None:
                     _point(new, new_end))
 
 
+_READ_CHUNK = 4096
+
+
 class Halted(Exception):
     """A sliced parse ran out of time; calling :meth:`LiveChecker.step` again resumes it."""
 
@@ -189,6 +200,8 @@ class LiveChecker(DocumentChecker):
     def __init__(self, spec: langs.LanguageSpec, engine: Engine, path: str | None) -> None:
         super().__init__(spec, b"", engine=engine, path=path)
         self._units: list[tuple[int, int]] | None = None
+        #: Bytes per cold query, adapted to the measured query speed.
+        self._batch = 8 * 1024
 
     # -- parsing ----------------------------------------------------------------------------
 
@@ -211,7 +224,10 @@ class LiveChecker(DocumentChecker):
         halted = False
 
         def read(byte: int, _point: object) -> bytes:
-            return source[byte:byte + 65536]
+            # The tree keeps this callback: py-tree-sitter calls it again for the text of every
+            # node a text predicate (#eq?, #match?) looks at. Small chunks keep those reads
+            # cheap (64 KiB chunks made a query on a small function ~60 times slower).
+            return source[byte:byte + _READ_CHUNK]
 
         def progress(*_: object) -> bool:
             nonlocal halted
@@ -253,17 +269,22 @@ class LiveChecker(DocumentChecker):
     def contexts(self, wanted: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
         """The contexts to query for ``wanted`` (``None``: the whole document), split at
         top-level units so each is small and cached on its own."""
-        units = self.unit_ranges()
         if wanted is None:
-            return units
-        starts = [u[0] for u in units]
+            return self.unit_ranges()
+        root = self.tree.root_node
         out: list[tuple[int, int]] = []
+        if root.child_count == 0:
+            return out
         for s, e in wanted:
-            i = max(0, bisect_right(starts, s) - 1)
-            while i < len(units) and units[i][0] < e:
-                us, ue = units[i]
-                i += 1
-                if ue <= s:
+            # Only the units the range touches (walking all of them costs ~1 ms per 600).
+            node = root.first_child_for_byte(s)
+            prev = node.prev_sibling if node is not None else root.child(root.child_count - 1)
+            if prev is not None and prev.end_byte > s:
+                node = prev
+            while node is not None and node.start_byte < e:
+                us, ue = node.start_byte, node.end_byte
+                node = node.next_sibling
+                if ue <= s or ue <= us:
                     continue
                 if s <= us and ue <= e:
                     out.append((us, ue))
@@ -283,30 +304,27 @@ class LiveChecker(DocumentChecker):
     def check_within(self, wanted: list[tuple[int, int]] | None, deadline: float
                      ) -> tuple[list[Finding], int]:
         """Findings overlapping ``wanted`` (all when ``None``), and how many contexts were left
-        unqueried because ``deadline`` passed (at least one is always queried)."""
-        root = self.tree.root_node
+        unqueried because ``deadline`` passed (at least one query always runs)."""
+        contexts = self.contexts(wanted)
         found: dict[tuple[str, int, int], Finding] = {}
-        missing = 0
-        ran = False
-        for ctx in self.contexts(wanted):
+        missing: list[int] = []
+        for i, ctx in enumerate(contexts):
             items = self._cache.get(ctx)
             if items is None:
-                if ran and time.perf_counter() > deadline:
-                    missing += 1
-                    continue
-                items = [f for f in self.pack.findings(root, ctx, self.path)
-                         if f.rule_id not in self.document_rules]
+                missing.append(i)
+            else:
+                for f in items:
+                    found[(f.rule_id, f.start_byte, f.end_byte)] = f
+        done = 0
+        while done < len(missing) and (done == 0 or time.perf_counter() < deadline):
+            run = self._next_run(contexts, missing, done)
+            for ctx, items in self._query_run(run).items():
                 self._cache[ctx] = items
-                self.runs += 1
-                ran = True
-            for f in items:
-                found[(f.rule_id, f.start_byte, f.end_byte)] = f
-        if self._document_pack is not None:
-            # Rules whose verdict depends on the whole file (no USER in a Dockerfile, no
-            # permissions block in a workflow) run over the whole tree, once per edit.
-            if self._document_findings is None:
-                self._document_findings = self.document_findings()
-            for f in self._document_findings:
+                for f in items:
+                    found[(f.rule_id, f.start_byte, f.end_byte)] = f
+            done += len(run)
+        if contexts:
+            for f in self._whole_document_findings():
                 found[(f.rule_id, f.start_byte, f.end_byte)] = f
         out = sorted(found.values(), key=lambda f: (f.start_byte, f.rule_id))
         if wanted is not None:
@@ -317,7 +335,71 @@ class LiveChecker(DocumentChecker):
                 if i >= 0 and wanted[i][1] > f.start_byte:
                     kept.append(f)
             out = kept
-        return self.engine.finalize(out, self.path, self.source), missing
+        return self._finalize(out), len(missing) - done
+
+    # The core checker may grow (the project-policy work does): rules whose context is the
+    # whole document, and an engine step that applies the policy to findings. These three use
+    # them when the checker has them and fall back to the plain behaviour otherwise, so the
+    # editor applies exactly what ``scan`` and the gate apply.
+
+    def _context_findings(self, byte_range: tuple[int, int]) -> list[Finding]:
+        found = self.pack.findings(self.tree.root_node, byte_range, self.path)
+        whole = getattr(self, "document_rules", None)
+        return [f for f in found if f.rule_id not in whole] if whole else found
+
+    def _whole_document_findings(self) -> list[Finding]:
+        if getattr(self, "_document_pack", None) is None:
+            return []
+        if self._document_findings is None:  # reset by every edit (``_invalidate``)
+            self._document_findings = self.document_findings()
+        return self._document_findings
+
+    def _finalize(self, findings: list[Finding]) -> list[Finding]:
+        finalize = getattr(self.engine, "finalize", None)
+        if finalize is not None:
+            return finalize(findings, self.path, self.source)
+        return self.engine.filter_paths(findings, self.path)
+
+    def _next_run(self, contexts: list[tuple[int, int]], missing: list[int], at: int
+                  ) -> list[tuple[int, int]]:
+        """Uncached contexts from ``missing[at]`` on that sit next to each other and fit in one
+        query of about :attr:`_batch` bytes (a cold document is a few big queries, not
+        thousands of small ones, each with its own cursor)."""
+        first = contexts[missing[at]]
+        run = [first]
+        j = at + 1
+        while (j < len(missing) and missing[j] == missing[j - 1] + 1
+               and contexts[missing[j]][1] - first[0] <= self._batch):
+            run.append(contexts[missing[j]])
+            j += 1
+        return run
+
+    def _query_run(self, run: list[tuple[int, int]]) -> dict[tuple[int, int], list[Finding]]:
+        """One query over ``run``'s bytes, its findings handed to the context holding them
+        (a match whose node starts outside every context goes to each context it overlaps,
+        as a query per context would have returned it)."""
+        t0 = time.perf_counter()
+        items = self._context_findings((run[0][0], run[-1][1]))
+        elapsed = time.perf_counter() - t0
+        # Aim each query at about half a slice. A query's cost is a fixed part (tree-sitter
+        # walks every top-level node, ~10 ms with 20,000 of them) plus a part per byte: grow
+        # while well under, shrink when well over.
+        if elapsed < SLICE_SECONDS / 2:
+            self._batch = min(self._batch * 2, 4 << 20)
+        elif elapsed > SLICE_SECONDS * 1.5:
+            self._batch = max(self._batch // 2, 1024)
+        self.runs += len(run)
+        out: dict[tuple[int, int], list[Finding]] = {ctx: [] for ctx in run}
+        starts = [ctx[0] for ctx in run]
+        for f in items:
+            i = bisect_right(starts, f.start_byte) - 1
+            if i >= 0 and f.start_byte < run[i][1]:
+                out[run[i]].append(f)
+                continue
+            for ctx in run:
+                if f.start_byte < ctx[1] and ctx[0] < max(f.end_byte, f.start_byte + 1):
+                    out[ctx].append(f)
+        return out
 
 
 # -- the feature ------------------------------------------------------------------------------
@@ -351,7 +433,7 @@ class FastRules:
 
     def __init__(self, server: TracemarkServer) -> None:
         self.server = server
-        self._compiling: dict[tuple[int, str], asyncio.Future[object]] = {}
+        self._compiling: dict[tuple[str, object], asyncio.Future[Engine]] = {}
         ev = server.events
         ev.opened.append(self.on_opened)
         ev.changed.append(self.on_changed)
@@ -364,11 +446,14 @@ class FastRules:
 
     def engine(self) -> Engine:
         root = uri_to_path(self.server.root) if self.server.root else None
-        policy = self.server.settings.policy
-        problem = policy_problem(root, policy)
+        return engine_for(root, self.server.settings.policy)
+
+    def tell_policy_problem(self) -> None:
+        """A broken policy file: one message (on the loop), the defaults keep checking."""
+        root = uri_to_path(self.server.root) if self.server.root else None
+        problem = policy_problem(root, self.server.settings.policy)
         if problem is not None:
             self.server.tell_once(f"policy:{problem}", problem)
-        return engine_for(root, policy)
 
     def language(self, od: OpenDocument) -> langs.LanguageSpec | None:
         spec = langs.for_language_id(od.language_id)
@@ -384,9 +469,6 @@ class FastRules:
         spec = self.language(od)
         if spec is None:
             return
-        engine = self.engine()
-        if not engine.rules.for_language(spec.name):
-            return
         size = len(od.text)  # code points; bytes are at least as many
         if size > MAX_LIVE_BYTES:
             self.server.log_client(
@@ -396,18 +478,31 @@ class FastRules:
             return
         st = _DocRules()
         od.state["fast"] = st
-        self.server.spawn(self._start(od, st, spec, engine), f"fast rules for {od.uri}")
+        self.server.spawn(self._start(od, st, spec), f"fast rules for {od.uri}")
 
-    async def _start(self, od: OpenDocument, st: _DocRules, spec: langs.LanguageSpec,
-                     engine: Engine) -> None:
-        """Compile the language's rules off the loop (once), then parse in slices."""
-        key = (id(engine), spec.name)
+    def _prepare(self, language: str) -> Engine:
+        """The project's engine with ``language`` compiled (loading rules files and compiling
+        queries takes a second or more: done on a worker thread, once)."""
+        engine = self.engine()
+        if engine.rules.for_language(language):
+            engine.pack(language)
+        return engine
+
+    async def _start(self, od: OpenDocument, st: _DocRules, spec: langs.LanguageSpec) -> None:
+        """Load and compile the rules off the loop (once), then parse in slices."""
+        root = uri_to_path(self.server.root) if self.server.root else None
+        # A new or edited policy file gives documents opened after it a new engine.
+        key = (spec.name, policy_key(root, self.server.settings.policy))
         fut = self._compiling.get(key)
         if fut is None:
-            fut = asyncio.get_running_loop().run_in_executor(None, engine.pack, spec.name)
+            fut = asyncio.get_running_loop().run_in_executor(None, self._prepare, spec.name)
             self._compiling[key] = fut
-        await fut
+        engine = await fut
+        self.tell_policy_problem()
         if od.closed or od.state.get("fast") is not st:
+            return
+        if not engine.rules.for_language(spec.name):
+            od.state.pop("fast", None)
             return
         path = str(od.path) if od.path is not None else None
         st.checker = LiveChecker(spec, engine, path)
@@ -523,8 +618,8 @@ class FastRules:
     async def _catch_up(self, od: OpenDocument, st: _DocRules) -> None:
         while True:
             await asyncio.sleep(0)
-            if od.closed or od.state.get("fast") is not st:
-                return
+            if od.closed or od.state.get("fast") is not st or st.checker is None:
+                return  # no checker yet: ``_start`` kicks again once the rules are compiled
             deadline = time.perf_counter() + SLICE_SECONDS
             _, complete = self._compute(od, st, self.server.settings.scope, deadline)
             if complete:

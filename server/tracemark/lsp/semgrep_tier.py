@@ -1,7 +1,8 @@
 """The deep tier in the editor: semgrep on open and on save, as the stored source ``semgrep``.
 
 - **when**: after ``didOpen`` and ``didSave``, debounced (a burst of saves is one run), never
-  on a keystroke;
+  on a keystroke; under scope ``ai`` a document with no AI text is not scanned until some
+  arrives (a mark, a restored record, a tagged insertion), then once;
 - **what**: a temporary copy of the buffer with the document's name and suffix
   (:class:`~tracemark.rules.semgrep.BufferScan`), the project's rule pack (same rule ids as the
   fast tier) plus the user's own semgrep configs (setting ``semgrep.configs``: files or
@@ -58,6 +59,9 @@ class _DocRun:
     timer: asyncio.TimerHandle | None = None
     task: asyncio.Task[None] | None = None
     scan: BufferScan | None = None
+    #: A run was skipped because nothing in the document was AI (scope ``ai``): run as soon
+    #: as something is.
+    waiting_for_ai: bool = False
 
 
 class SemgrepTier:
@@ -73,6 +77,8 @@ class SemgrepTier:
         ev.saved.append(lambda od: self.schedule(od, SAVE_DELAY))
         ev.closed.append(self.on_closed)
         ev.settings.append(self.on_settings)
+        ev.claims.append(self.on_spans)
+        ev.changed.append(lambda od, _edits: self.on_spans(od))
 
     # -- what to scan -----------------------------------------------------------------------
 
@@ -118,11 +124,23 @@ class SemgrepTier:
             st.timer.cancel()
         st.timer = asyncio.get_running_loop().call_later(delay, self._start, od)
 
+    def on_spans(self, od: OpenDocument) -> None:
+        """AI text appeared in a document skipped for having none: scan it now (once)."""
+        st = od.state.get(SOURCE)
+        if st is not None and st.waiting_for_ai and od.has_ai():
+            st.waiting_for_ai = False
+            self.schedule(od, SAVE_DELAY)
+
     def _start(self, od: OpenDocument) -> None:
         st = self._state(od)
         st.timer = None
         if od.closed:
             return
+        if self.server.settings.scope == "ai" and not od.has_ai():
+            # Nothing would be shown: no process for it (opening many files stays cheap).
+            st.waiting_for_ai = True
+            return
+        st.waiting_for_ai = False
         self._cancel_run(st, "a newer run started")
         st.task = self.server.spawn(self._run(od, st), f"semgrep on {od.uri}")
 
@@ -168,8 +186,10 @@ class SemgrepTier:
             if od.closed:
                 return
             settings = self.server.settings.semgrep
-            engine = engine_for(uri_to_path(self.server.root) if self.server.root else None,
-                                self.server.settings.policy)
+            root = uri_to_path(self.server.root) if self.server.root else None
+            # The first call loads the rule files: not on the event loop.
+            engine = await asyncio.get_running_loop().run_in_executor(
+                None, engine_for, root, self.server.settings.policy)
             # The snapshot the findings will be about.
             seq, index, version = od.seq, od.doc.index, od.version
             rules, ignore_paths = _rules_for(engine, name, index.text)
@@ -182,6 +202,8 @@ class SemgrepTier:
             started = time.monotonic()
             result = await scan.run_async()
         st.scan = None
+        # The project policy and the rules' paths and dialects, with the document's real path.
+        result.findings = engine.finalize(result.findings, name, index.text)
         self._report(od, seq, index, version, result, time.monotonic() - started)
 
     def _report(self, od: OpenDocument, seq: int, index: TextIndex, version: int | None,
@@ -201,10 +223,7 @@ class SemgrepTier:
         self.counts["runs"] += 1
         for w in result.warnings[:5]:
             self.server.log_client(f"semgrep: {w}", types.MessageType.Log)
-        engine = engine_for(uri_to_path(self.server.root) if self.server.root else None,
-                            self.server.settings.policy)
-        findings = engine.finalize(result.findings, self._name(od), index.text)
-        located = [locate(index, f) for f in findings]
+        located = [locate(index, f) for f in result.findings]
         self.server.log_client(
             f"semgrep: {len(located)} finding(s) in {od.uri} (version {version}) "
             f"in {elapsed:.2f} s", types.MessageType.Log)

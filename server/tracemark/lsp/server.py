@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import re
+import sys
+import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
@@ -59,6 +63,28 @@ def make_converter() -> Any:
     return converter
 
 
+_ATTRIBUTE = re.compile(r"@ attribute (\w+)")
+
+
+def _structure_reason(cause: BaseException | None) -> str:
+    """One line from cattrs' nested validation errors: ``position.line: <what was wrong>``."""
+    path: list[str] = []
+    exc = cause
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+        for note in getattr(exc, "__notes__", ()):
+            m = _ATTRIBUTE.search(str(note))
+            if m and m.group(1) != "params":
+                path.append(m.group(1))
+    if exc is None:
+        return "malformed parameters"
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, KeyError):
+        text = "missing"
+        path.append(str(exc.args[0]) if exc.args else "?")
+    return f"{'.'.join(path)}: {text}" if path else text
+
+
 class _Answered:
     """Marks a message already answered with an error while it was being parsed."""
 
@@ -97,8 +123,7 @@ class TracemarkProtocol(LanguageServerProtocol):
             return super().structure_message(data)
         except JsonRpcException as err:
             if isinstance(data, dict) and "id" in data and "method" in data:
-                cause = err.__cause__
-                reason = str(cause).splitlines()[0] if cause else "malformed parameters"
+                reason = _structure_reason(err.__cause__)
                 error = JsonRpcInvalidParams(f"invalid params for {data['method']}: {reason}")
                 self._send_response(data["id"], error=error.to_response_error())
                 self._server.log_client(
@@ -125,6 +150,31 @@ class TracemarkProtocol(LanguageServerProtocol):
             )
             return
         super().handle_message(message)
+
+
+#: Longest header line read from stdin (a longer one is skipped as garbage).
+_LINE_LIMIT = 1 << 20
+
+
+class _PipeReader:
+    """pygls' reader interface over an ``asyncio.StreamReader``: end of input is ``b""``."""
+
+    def __init__(self, stream: asyncio.StreamReader) -> None:
+        self.stream = stream
+
+    async def readline(self) -> bytes:
+        try:
+            return await self.stream.readline()
+        except ValueError:  # a line over the limit: drop it, keep reading
+            with contextlib.suppress(asyncio.LimitOverrunError, ValueError):
+                await self.stream.read(_LINE_LIMIT)
+            return b"?\r\n"
+
+    async def readexactly(self, n: int) -> bytes:
+        try:
+            return await self.stream.readexactly(n)
+        except asyncio.IncompleteReadError:
+            return b""  # the client went away mid-message
 
 
 class Events:
@@ -224,6 +274,14 @@ class TracemarkServer(LanguageServer):
 
         if source is FeatureRequestError:
             return
+        if isinstance(error, BrokenPipeError | ConnectionResetError) or (
+                isinstance(error, ValueError) and "closed file" in str(error)):
+            log.debug("the client is gone: %s", error)  # after exit: nobody left to tell
+            return
+        if isinstance(error, json.JSONDecodeError):
+            self.log_client(f"ignored a message that is not valid JSON: {error}",
+                            types.MessageType.Warning)
+            return
         self.log_client(f"internal error: {error}", types.MessageType.Error)
 
     # -- background work ---------------------------------------------------------------------
@@ -250,6 +308,42 @@ class TracemarkServer(LanguageServer):
     def blocking(self, fn: Callable[..., T], *args: Any) -> Awaitable[T]:
         """``fn(*args)`` on the I/O thread (ledger work), awaitable from the loop."""
         return asyncio.get_running_loop().run_in_executor(self.io, fn, *args)
+
+    # -- transport -------------------------------------------------------------------------
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve over stdin/stdout, reading stdin on the event loop itself.
+
+        pygls' stdio reader hands every ``readline`` and ``read`` to a thread pool: three
+        thread round trips per message, the largest share of a keystroke's cost on a busy
+        machine. A pipe is read by the loop directly here (as pygls does for TCP); stdin that
+        the loop cannot watch (a regular file) falls back to pygls' reader.
+        """
+        from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+
+        source_in = stdin or sys.stdin.buffer
+        self._stop_event = threading.Event()
+
+        async def serve() -> None:
+            loop = asyncio.get_running_loop()
+            stream = asyncio.StreamReader(limit=_LINE_LIMIT)
+            reader: Any
+            try:
+                await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream),
+                                             source_in)
+                reader = _PipeReader(stream)
+            except (ValueError, OSError, NotImplementedError):
+                reader = StdinAsyncReader(source_in, self.thread_pool)
+            self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+            await run_async(stop_event=self._stop_event, reader=reader, protocol=self.protocol,
+                            logger=log, error_handler=self.report_server_error)
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; stopping")
+        except (KeyboardInterrupt, SystemExit):
+            pass
 
     def shutdown(self) -> None:
         for task in list(self._tasks):

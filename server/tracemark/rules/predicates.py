@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -244,7 +244,56 @@ def _not_has_ancestor(args: Args, captures: Captures, ctx: PredicateContext) -> 
     return not _has_ancestor(_nodes(args, captures), {a for a, _ in args[1:]})
 
 
+_LITERALS = frozenset({"integer", "float", "number", "true", "false", "none", "null",
+                       "undefined"})
+_WRAPPERS = frozenset({"parenthesized_expression", "concatenated_string", "binary_expression",
+                       "binary_operator", "unary_expression", "unary_operator"})
+
+
+def is_constant(node: Node) -> bool:
+    """A literal, or literals combined by operators: what semgrep's ``"..."`` also matches.
+
+    Written by hand because tree-sitter queries cannot say "any node but a literal" across
+    grammars (TypeScript adds ``as_expression``, ``non_null_expression``... that JavaScript's
+    grammar refuses in a query). semgrep folds ``"a" + "b"`` into a constant; so does this.
+    Names bound to constants elsewhere are not followed (semgrep does: see docs/rules.md).
+    """
+    t = node.type
+    if t in _LITERALS:
+        return True
+    if t == "string":  # Python (f-strings hold ``interpolation``) and JavaScript strings
+        return not any(c.type == "interpolation" for c in node.named_children)
+    if t == "template_string":
+        return not any(c.type == "template_substitution" for c in node.named_children)
+    if t in _WRAPPERS:
+        kids = [c for c in node.named_children if c.type != "comment"]
+        return bool(kids) and all(is_constant(c) for c in kids)
+    return False
+
+
+@register("constant?")
+def _constant(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
+    """``(#constant? @x)``: the node is a literal (or literals joined by operators)."""
+    return all(is_constant(n) for n in _nodes(args, captures))
+
+
+@register("not-constant?")
+def _not_constant(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
+    """``(#not-constant? @x)``: the node is computed at run time (names, calls, f-strings...)."""
+    return all(not is_constant(n) for n in _nodes(args, captures))
+
+
 _FROM_IMPORT = re.compile(rb"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.M)
+_PY_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([^\n#;]+)", re.M)
+_QUOTED_MOD = rb"""\s*["'](?:node:)?([\w@./-]+)["']"""
+#: ``import {a, b as c} from "m"`` / ``import d, {a} from "m"``
+_JS_NAMED = re.compile(rb"\bimport\s+(?:[\w$]+\s*,\s*)?\{([^}]*)\}\s*from" + _QUOTED_MOD)
+#: ``const {a, b: c} = require("m")``
+_JS_DESTRUCTURE = re.compile(rb"\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\s*\(" + _QUOTED_MOD)
+#: ``const cp = require("m")`` / ``import cp from "m"`` / ``import * as cp from "m"``
+_JS_ALIAS = re.compile(rb"\b(?:(?:const|let|var)\s+([\w$]+)\s*=\s*require\s*\("
+                       rb"|import\s+(?:\*\s+as\s+)?([\w$]+)\s*(?:,\s*\{[^}]*\})?\s*from)"
+                       + _QUOTED_MOD)
 
 
 def _root(node: Node) -> Node:
@@ -253,35 +302,120 @@ def _root(node: Node) -> Node:
     return node
 
 
-def _imported_names(source: bytes, module: str) -> set[str]:
-    """Local names bound by ``from MODULE import a, b as c`` anywhere in the file."""
-    names: set[str] = set()
+@dataclass
+class _Bindings:
+    """Names a file binds by importing: ``members[m]`` from module m, ``aliases[m]`` to m."""
+
+    members: dict[str, set[str]]
+    aliases: dict[str, set[str]]
+
+
+def _add(table: dict[str, set[str]], module: bytes, name: bytes | str) -> None:
+    if isinstance(name, bytes):
+        name = name.decode("utf-8", "replace")
+    table.setdefault(module.decode("utf-8", "replace"), set()).add(name.strip())
+
+
+def _import_text(source: bytes) -> bytes:
+    """Only the lines of ``source`` that can bind imports (``import``/``require``, with their
+    parenthesised or braced continuation lines).
+
+    Found with ``bytes.find`` (memchr speed) so that a keystroke in a 5,000-line file costs
+    microseconds, and so the parsed bindings stay cached while the imports do not change.
+    """
+    segments: dict[int, bytes] = {}
+    for word in (b"import", b"require"):
+        i = source.find(word)
+        while i >= 0:
+            start = source.rfind(b"\n", 0, i) + 1
+            end = source.find(b"\n", i)
+            end = len(source) if end < 0 else end
+            lines = 0
+            while lines < 50 and start > 0:  # ``const {\n a,\n} = require(...)``
+                seg = source[start:end]
+                if seg.count(b"(") + seg.count(b"{") >= seg.count(b")") + seg.count(b"}"):
+                    break
+                start = source.rfind(b"\n", 0, start - 1) + 1
+                lines += 1
+            lines = 0
+            while lines < 50 and end < len(source):
+                seg = source[start:end]
+                if seg.count(b"(") + seg.count(b"{") <= seg.count(b")") + seg.count(b"}"):
+                    break
+                nxt = source.find(b"\n", end + 1)
+                end = len(source) if nxt < 0 else nxt
+                lines += 1
+            segments.setdefault(start, source[start:end])
+            i = source.find(word, end)
+    return b"\n".join(segments[k] for k in sorted(segments))
+
+
+def _bindings(source: bytes) -> _Bindings:
+    return _parse_bindings(_import_text(source))
+
+
+@lru_cache(maxsize=16)
+def _parse_bindings(source: bytes) -> _Bindings:
+    """Every import binding of a Python or JavaScript/TypeScript file (regexes over the text:
+    cheap, and they work on half-typed files that do not parse)."""
+    b = _Bindings({}, {})
+    if b"import" not in source and b"require" not in source:
+        return b
     for m in _FROM_IMPORT.finditer(source):
-        if m.group(1).decode("ascii", "replace") != module:
-            continue
         for part in m.group(2).strip(b"() \t\r\n").replace(b"\n", b" ").split(b","):
             words = part.split()
-            if not words:
-                continue
-            names.add((words[2] if len(words) == 3 and words[1] == b"as" else words[0]).decode(
-                "utf-8", "replace"))
-    return names
+            if words:
+                _add(b.members, m.group(1), words[2] if len(words) == 3 and words[1] == b"as"
+                     else words[0])
+    for m in _PY_IMPORT.finditer(source):
+        for part in m.group(1).split(b","):
+            words = part.split()
+            if len(words) == 3 and words[1] == b"as":
+                _add(b.aliases, words[0], words[2])
+            elif len(words) == 1:
+                _add(b.aliases, words[0], words[0].split(b".")[0])
+    for rx, sep in ((_JS_NAMED, b" as "), (_JS_DESTRUCTURE, b":")):
+        for m in rx.finditer(source):
+            for part in m.group(1).split(b","):
+                name = part.split(sep)[-1].strip()
+                if name:
+                    _add(b.members, m.group(2), name)
+    for m in _JS_ALIAS.finditer(source):
+        _add(b.aliases, m.group(3), m.group(1) or m.group(2))
+    return b
 
 
 @register("imported-from?")
 def _imported_from(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
     """``(#imported-from? @fn "os" "subprocess")``: the bare name was imported from a module.
 
-    ``system(cmd)`` is ``os.system(cmd)`` only after ``from os import system``; semgrep
-    resolves such imports itself, this keeps the fast engine in step.
+    ``system(cmd)`` is ``os.system(cmd)`` only after ``from os import system``; ``exec(cmd)``
+    is child_process's after ``const {exec} = require("child_process")`` or ``import {exec}
+    from "child_process"``. semgrep resolves such imports itself; this keeps the fast engine
+    in step.
     """
     nodes = _nodes(args, captures)
     if not nodes:
         return True
-    source = _root(nodes[0]).text or b""
+    members = _bindings(_root(nodes[0]).text or b"").members
+    wanted = {node_text(n) for n in nodes}
+    return any(wanted <= members.get(a, set()) for a, _ in args[1:])
+
+
+@register("module?")
+def _module(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
+    """``(#module? @obj "child_process")``: the name is the module, by name or by an import
+    (``const cp = require("child_process")``, ``import * as cp from ...``, ``import os as o``).
+    """
+    nodes = _nodes(args, captures)
+    if not nodes:
+        return True
     modules = [a for a, _ in args[1:]]
     wanted = {node_text(n) for n in nodes}
-    return any(wanted <= _imported_names(source, m) for m in modules)
+    if wanted <= set(modules):
+        return True
+    aliases = _bindings(_root(nodes[0]).text or b"").aliases
+    return any(wanted <= aliases.get(m, set()) for m in modules)
 
 
 # The configuration-file and dependency predicates register themselves on import; they live

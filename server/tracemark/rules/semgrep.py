@@ -318,6 +318,21 @@ class SemgrepRun:
 
     # -- building the command ---------------------------------------------------------------
 
+    def _rules_for_targets(self) -> list[Rule]:
+        """The pack's rules that can apply to the targets.
+
+        semgrep parses and prepares every rule of a config whatever the target, so a Python
+        buffer saved in the editor should not pay for the JavaScript and YAML rules. When any
+        target is a folder or a file of no known language, every rule is kept.
+        """
+        wanted: set[str] = set()
+        for t in self.targets:
+            spec = None if os.path.isdir(t) else langs.for_path(t)
+            if spec is None:
+                return list(self.rules)
+            wanted.add(spec.name)
+        return [r for r in self.rules if wanted & set(r.languages)]
+
     def _prepare(self) -> tuple[list[list[str]], str | None]:
         binary = semgrep_binary()
         if binary is None:
@@ -326,10 +341,11 @@ class SemgrepRun:
             if not Path(c).exists():
                 return [], f"semgrep config {c} does not exist"
         configs = list(self.configs)
-        if self.include_pack and len(self.rules):
+        rules = self._rules_for_targets()
+        if self.include_pack and rules:
             self._tmp = tempfile.TemporaryDirectory(prefix="tracemark-semgrep-")
             pack = Path(self._tmp.name) / "tracemark-pack.yaml"
-            pack.write_text(dump_config(self.rules, self.parameters,
+            pack.write_text(dump_config(rules, self.parameters,
                                         ignore_paths=self.ignore_paths), encoding="utf-8")
             configs.insert(0, str(pack))
         if not configs:
