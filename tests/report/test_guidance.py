@@ -17,7 +17,8 @@ import pytest
 from tracemark.guidance.advice import split_message
 from tracemark.guidance.files import END, START
 
-from report_support import run
+from gate_support import make_gate_repo
+from report_support import commit_on, run
 
 USER_TOP = "# Team notes\n\nWe use tabs in Makefiles.\nKeep functions short.\n"
 USER_BOTTOM = "\n## Our own section\n\nRun `make test` before pushing.\n"
@@ -177,3 +178,29 @@ def test_advice_from_rule_messages() -> None:
     assert avoid == "spawn() with shell: true joins the arguments into one shell string"
     assert split_message("yaml.load() is unsafe.", "Use yaml.safe_load") == (
         "yaml.load() is unsafe", "Use yaml.safe_load.")
+
+
+def test_guidance_merges_rules_with_the_same_advice(tmp_path: Path) -> None:
+    """The Python and JavaScript forms of one mistake (audit logging muted, telemetry-integrity)
+    by two tools: one instruction naming both rules and both tools, first in its group (the
+    winston logger created silent is also js-logger-silenced: a second, single instruction)."""
+    r = make_gate_repo(tmp_path)
+    r.write("audit.py", 'import logging\n\naudit_log = logging.getLogger("app.audit")\n'
+                        "AUDIT_LOG_ENABLED = False\n")
+    r.mark("audit.py", "1-4", "claude-code", "claude-sonnet-4")
+    commit_on(r, "quiet audit (python)", "2025-05-01")
+    r.write("audit.js", 'const winston = require("winston");\n\nconst auditLogger = '
+                        "winston.createLogger({ silent: true, transports: [] });\n")
+    r.mark("audit.js", "1-3", "copilot", "gpt-4.1")
+    commit_on(r, "quiet audit (js)", "2025-05-02")
+    out = json.loads(guidance(r.root, "--json").stdout)
+    [group] = out["groups"]
+    assert (group["category"], group["title"], group["count"]) == (
+        "telemetry-integrity", "Telemetry integrity", 3)
+    ins, silenced = group["instructions"]
+    assert (silenced["rules"], silenced["count"]) == (["js-logger-silenced"], 1)
+    assert ins["count"] == 2
+    assert ins["rules"] == ["js-audit-log-muted", "py-audit-log-muted"]
+    assert ins["tools"] == {"claude-code:claude-sonnet-4": 1, "copilot:gpt-4.1": 1}
+    assert ins["do"].startswith("Keep audit logging on")
+    assert ins["cwe"] == ["CWE-223", "CWE-778"]
