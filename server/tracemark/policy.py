@@ -217,6 +217,145 @@ class Scope(_Strict):
         return path_matches(path, self.paths)
 
 
+# -- the gate's sections (issue 8) -----------------------------------------------------------
+
+#: What a finding on AI lines does: fail the gate, fail unless the lines carry a signed review
+#: mark (``kind: reviewed`` in the record), or only appear in the report.
+FindingAction = Literal["block", "review", "report"]
+
+
+def _check_globs(v: list[str]) -> list[str]:
+    for i, g in enumerate(v):
+        problem = glob_problem(g)
+        if problem:
+            raise ValueError(f"[{i}] {problem}")
+    return v
+
+
+class AttestationPolicy(_Strict):
+    """``attestation:``: which commits must carry a valid provenance record.
+
+    A commit "needs" attestation when ``required`` is true, or when it adds lines under one of
+    ``paths``. A merge commit that adds no line of its own (a clean merge) never needs one.
+    Invalid records fail whatever this says (DESIGN.md's default policy).
+    """
+
+    required: StrictBool = False
+    paths: list[str] = Field(default_factory=list)
+
+    @field_validator("paths")
+    @classmethod
+    def _globs(cls, v: list[str]) -> list[str]:
+        return _check_globs(v)
+
+    def needed_for(self, paths: Sequence[str]) -> bool:
+        return self.required or any(path_matches(p, self.paths) for p in paths)
+
+
+class SigstoreIdentity(_Strict):
+    """A Sigstore signer the gate accepts: certificate identity and OIDC issuer."""
+
+    identity: str = Field(min_length=1)
+    issuer: str = Field(min_length=1)
+    #: A ``ClientTrustConfig`` JSON (a private Sigstore instance); relative to the repository.
+    trust_config: str | None = None
+
+    @field_validator("issuer")
+    @classmethod
+    def _issuer(cls, v: str) -> str:
+        # http only on this machine (a private Sigstore instance under test).
+        if not re.match(r"^(https://[^/\s]+|http://(127\.0\.0\.1|localhost|\[::1\])[:/]?)", v):
+            raise ValueError(f"{v!r} is not an https:// issuer URL "
+                             "(e.g. https://token.actions.githubusercontent.com)")
+        return v
+
+
+class SignersPolicy(_Strict):
+    """``signers:``: whose signatures count. Without it, git's configuration decides
+    (``tracemark.allowedSignersFile`` / ``gpg.ssh.allowedSignersFile``)."""
+
+    #: An OpenSSH allowed-signers file, relative to the repository root (or absolute).
+    allowed_signers: str | None = None
+    sigstore: list[SigstoreIdentity] = Field(default_factory=list)
+
+    @field_validator("allowed_signers")
+    @classmethod
+    def _file(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("an empty path names no file")
+        return v
+
+
+class FindingActions(_Strict):
+    """``ai.findings:``: what a finding on AI lines does, per severity."""
+
+    error: FindingAction = "block"
+    warning: FindingAction = "review"
+    info: FindingAction = "report"
+
+    def for_severity(self, severity: Severity | str) -> FindingAction:
+        return getattr(self, Severity(severity).value)
+
+
+class AIPolicy(_Strict):
+    """``ai:``: what the gate accepts of AI-written code."""
+
+    findings: FindingActions = Field(default_factory=FindingActions)
+    #: AI lines here need a signed review mark (``tracemark mark --reviewed``).
+    review_paths: list[str] = Field(default_factory=list)
+    #: AI lines are not accepted here at all, reviewed or not.
+    forbidden_paths: list[str] = Field(default_factory=list)
+    #: Allowed tools and models (name globs, ``claude-*``); absent: any.
+    tools: list[str] | None = None
+    models: list[str] | None = None
+    #: The largest share of AI lines among the lines a change adds (0.4 or "40%").
+    max_share: float | None = None
+    #: Dependencies that AI lines add to a manifest (requirements, pyproject, package.json).
+    dependencies: FindingAction = "report"
+
+    @field_validator("review_paths", "forbidden_paths")
+    @classmethod
+    def _globs(cls, v: list[str]) -> list[str]:
+        return _check_globs(v)
+
+    @field_validator("tools", "models")
+    @classmethod
+    def _names(cls, v: list[str] | None) -> list[str] | None:
+        for i, name in enumerate(v or []):
+            if not isinstance(name, str) or not name.strip():
+                raise ValueError(f"[{i}] an empty name matches nothing")
+        return v
+
+    @field_validator("max_share", mode="before")
+    @classmethod
+    def _share(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError("a share is a number from 0 to 1, or a percentage like '40%'")
+        if isinstance(v, str):
+            text = v.strip()
+            try:
+                v = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+            except ValueError:
+                raise ValueError(f"{text!r} is not a share (0.4 or '40%')") from None
+        if isinstance(v, int | float) and not 0 <= v <= 1:
+            raise ValueError(f"{v!r} is outside 0..1 (a share; write '40%' or 0.4)")
+        return v
+
+    def tool_allowed(self, tool: str) -> bool:
+        return self.tools is None or _name_matches(tool, self.tools)
+
+    def model_allowed(self, model: str | None) -> bool:
+        if self.models is None:
+            return True
+        return model is not None and _name_matches(model, self.models)
+
+
+def _name_matches(name: str, globs: Sequence[str]) -> bool:
+    import fnmatch
+
+    return any(fnmatch.fnmatchcase(name.lower(), g.lower()) for g in globs)
+
+
 class Policy(_Strict):
     """A project's policy; ``Policy()`` is the default (no file)."""
 
@@ -228,7 +367,10 @@ class Policy(_Strict):
     scopes: list[Scope] = Field(default_factory=list)
     #: Ask the package registries whether dependency names exist (off: nothing goes online).
     registry_check: StrictBool = False
-    # -- the gate side (issue 8) goes here: attestation, signers, ai. --
+    # -- the gate side (issue 8): what ``tracemark verify`` fails on --
+    attestation: AttestationPolicy = Field(default_factory=lambda: AttestationPolicy())
+    signers: SignersPolicy = Field(default_factory=lambda: SignersPolicy())
+    ai: AIPolicy = Field(default_factory=lambda: AIPolicy())
 
     @field_validator("parameters")
     @classmethod
