@@ -179,12 +179,21 @@ def _root(node: Node) -> Node:
 _MAPPINGS = {"block_mapping", "flow_mapping", "object", "body", "document"}
 
 
+def _holds_pairs(node: Node) -> bool:
+    return any(c.type in _YAML_PAIRS or c.type in ("pair", "attribute", "block")
+               for c in node.named_children)
+
+
 def top_mapping(node: Node) -> Node | None:
     """The outermost mapping around ``node``: a YAML document's, the JSON object, HCL body."""
     top = None
     cur: Node | None = node
     while cur is not None:
         if cur.type in _MAPPINGS and cur.type != "document":
+            top = cur
+        elif cur.type == "ERROR" and _holds_pairs(cur):
+            # A half-typed file: tree-sitter's error recovery puts the top-level pairs straight
+            # under an ERROR node instead of a mapping. It still is the mapping they belong to.
             top = cur
         elif cur.type == "document":  # YAML: one document of a stream is the boundary
             break
