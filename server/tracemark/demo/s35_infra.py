@@ -36,7 +36,7 @@ scopes:
 
 
 def run(ctx: DemoContext) -> None:
-    ctx.heading("3b. Infrastructure an AI wrote, checked against the project's policy")
+    ctx.heading("Infrastructure an AI wrote, checked against the project's policy")
     if not (ctx.repo / ".git").exists():
         ctx.sh("git", "init", "-q", "-b", "main", show=False)
     (ctx.repo / ".tracemark").mkdir(exist_ok=True)

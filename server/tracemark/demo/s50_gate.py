@@ -75,7 +75,7 @@ def _commit(ctx: DemoContext, message: str, *extra: str) -> None:
 
 
 def run(ctx: DemoContext) -> None:
-    ctx.heading("5. The CI gate: tracemark verify")
+    ctx.heading("The CI gate: tracemark verify")
     _ensure_attesting(ctx)
     policy = ctx.repo / ".tracemark" / "policy.yaml"
     policy.parent.mkdir(exist_ok=True)

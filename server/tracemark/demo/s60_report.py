@@ -33,7 +33,7 @@ def run(ctx: DemoContext) -> None:
         from tracemark.demo import s50_gate
 
         s50_gate.run(ctx)
-    ctx.heading("6. The report, and guidance written back for the AI tools")
+    ctx.heading("The report, and guidance written back for the AI tools")
     ctx.say("Over every commit of the demo (all branches): AI share over time, by tool and "
             "model,\nfindings on AI lines, reviewed lines, telemetry-integrity findings. "
             "One self-contained HTML file:")
