@@ -21,7 +21,7 @@ def test_report_demo_step(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     repo = tmp_path / "repo"
     repo.mkdir()
     s60_report.run(DemoContext(repo=repo))
-    out = capsys.readouterr().out.split("== 6. The report", 1)[1]
+    out = capsys.readouterr().out.split(". The report, and guidance", 1)[1]
     page = (tmp_path / "demo-report.html").read_text()
     assert page.startswith("<!doctype html>") and 'id="chart-timeline"' in page
     assert "claude-code:claude-sonnet-4" in out and "per 1,000 AI lines" in out
