@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: demo test lint unit bench vscode clean help
+.PHONY: demo test lint unit bench vscode clean help chromium
 
 help:
 	@echo "make demo   - the whole tracemark loop in a throw-away repository"
@@ -32,8 +32,26 @@ demo: $(VENV)/.installed-runtime
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
-unit: $(VENV)/.installed-dev
+unit: $(VENV)/.installed-dev chromium
 	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+# Headless Chromium renders the HTML report in tests/report (Debian's `chromium` package).
+# Installed only when missing, and only where it can be (root with apt-get, as on CI's fresh
+# machine); otherwise those tests skip and say why.
+CHROMIUM ?= /usr/bin/chromium
+
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (Debian package) for the HTML report test"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends chromium >/dev/null; } \
+	      || echo "warning: could not install chromium; the HTML rendering test will skip"; \
+	  else \
+	    echo "note: $(CHROMIUM) missing and not installable here (needs root and apt-get);" \
+	         "the HTML rendering test will skip"; \
+	  fi; \
+	fi
 
 # The VS Code extension: install (npm ci, again only when the lockfile changes), type-check and
 # bundle, unit tests (node:test; one drives the project's own `tracemark serve`), and a .vsix.

@@ -151,6 +151,10 @@ HALF_TYPED = {
     "tsx": "function Later(x) {\n  return <div className=",
     "yaml": "extra:\n  key: [",
     "dockerfile": "RUN apt-get install \\",
+    "hcl": 'resource "aws_instance" "later" {\n  ami = ',
+    "json": '{"later": [',
+    "toml": "[later\nkey = ",
+    "requirements": "later-package[extra",
 }
 
 

@@ -28,13 +28,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--semgrep-config", action="append", default=[], metavar="PATH",
                    help="extra local semgrep config file or folder for --deep (repeatable)")
     p.add_argument("--semgrep-timeout", type=float, default=600.0, metavar="SECONDS")
+    p.add_argument("--policy", metavar="FILE",
+                   help="the project policy (rules off/on, severities, parameters such as "
+                   "approved base images); default: .tracemark/policy.yaml of the repository")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from tracemark.errors import InputError
-    from tracemark.rules.engine import Engine
     from tracemark.rules.loader import load_rules
+    from tracemark.rules.project import engine_for_project
     from tracemark.rules.scan import finding_json, scan_paths
 
     for extra in args.rules:
@@ -46,10 +49,24 @@ def run(args: argparse.Namespace) -> int:
     if args.semgrep_config and not args.deep:
         raise InputError("--semgrep-config needs --deep")
     rules = load_rules(args.rules, packaged=not args.no_default_rules)
-    engine = Engine(rules)
+    if args.policy is not None and not Path(args.policy).is_file():
+        raise InputError(f"--policy {args.policy}: no such file")
+    engine = engine_for_project(_project_root(), args.policy, rules=rules)
     report = scan_paths(args.paths, engine=engine, deep=args.deep, ai_only=args.ai_only,
                         semgrep_configs=args.semgrep_config,
                         semgrep_timeout=args.semgrep_timeout)
+    policy = getattr(engine, "policy", None)
+    if policy is not None and policy.registry_check:  # opt-in: the only network use here
+        from tracemark.rules.deps.registry import RegistryClient, annotate
+
+        client = RegistryClient()
+        before = report.findings
+        report.findings = annotate(before, report.texts, client)  # same order and length
+        report.engines = {id(new): report.engines.get(id(old), [old.engine])
+                          for old, new in zip(before, report.findings, strict=True)}
+        for problem in client.errors[:1]:
+            print(f"tracemark: registry check: {problem}; findings kept without it",
+                  file=sys.stderr)
     for err in report.rule_errors:
         print(f"tracemark: warning: rule refused: {err}", file=sys.stderr)
     if args.deep and report.semgrep_reason:
@@ -93,6 +110,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(out)
     return 1 if report.failed else 0
+
+
+def _project_root() -> Path:
+    """The repository around the working directory (where the policy file lives), else it."""
+    from tracemark.errors import InputError
+    from tracemark.gitutil import find_repo
+
+    try:
+        return Path(find_repo(".").root)
+    except (InputError, OSError):  # not a repository, or no git on PATH
+        return Path.cwd()
 
 
 def _version() -> str:

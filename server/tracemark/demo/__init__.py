@@ -24,8 +24,13 @@ class DemoContext:
     #: The tracemark command, as a list, that steps use to run the CLI like a user would.
     tracemark: list[str] = field(default_factory=lambda: [sys.executable, "-m", "tracemark"])
     notes: dict[str, object] = field(default_factory=dict)
+    #: Headings printed so far: steps are numbered in the order they run, so adding a step
+    #: never means renumbering the others.
+    headings: int = 0
 
     def heading(self, text: str) -> None:
+        self.headings += 1
+        text = f"{self.headings}. {text}"
         print(f"\n\033[1m== {text}\033[0m" if sys.stdout.isatty() else f"\n== {text}", flush=True)
 
     def say(self, text: str) -> None:

@@ -19,7 +19,7 @@ def run_report(user_input):
 
 
 def run(ctx: DemoContext) -> None:
-    ctx.heading("1. Record who wrote what")
+    ctx.heading("Record who wrote what")
     ctx.sh("git", "init", "-q", "-b", "main", show=False)
     ctx.sh("git", "config", "user.name", "Demo Developer", show=False)
     ctx.sh("git", "config", "user.email", "dev@example.com", show=False)

@@ -19,7 +19,7 @@ def truncate(text, width=40):
 
 
 def run(ctx: DemoContext) -> None:
-    ctx.heading("2. An agent writes code: Claude Code hooks")
+    ctx.heading("An agent writes code: Claude Code hooks")
     if not (ctx.repo / ".git").exists():
         ctx.sh("git", "init", "-q", "-b", "main", show=False)
     transcript = ctx.repo.parent / "claude-transcript.jsonl"

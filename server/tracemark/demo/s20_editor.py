@@ -119,7 +119,7 @@ def _lines(rng: dict[str, Any]) -> str:
 
 
 def run(ctx: DemoContext) -> None:
-    ctx.heading("2. Write code with an assistant, in the editor")
+    ctx.heading("Write code with an assistant, in the editor")
     path = ctx.repo / "archive.py"
     path.write_text(HUMAN, encoding="utf-8")
     uri = path.resolve().as_uri()

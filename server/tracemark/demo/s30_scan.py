@@ -37,7 +37,7 @@ def shuffle_deck(cards):
 
 
 def run(ctx: DemoContext) -> None:
-    ctx.heading("3. Check what the AI wrote")
+    ctx.heading("Check what the AI wrote")
     if not (ctx.repo / ".git").exists():
         ctx.sh("git", "init", "-q", "-b", "main", show=False)
     (ctx.repo / "settings.py").write_text(SNIPPET)

@@ -10,7 +10,7 @@ from tracemark.demo import DemoContext
 def run(ctx: DemoContext) -> None:
     from tracemark.attest import verify_commit
 
-    ctx.heading("4. Commit: signed provenance trailers")
+    ctx.heading("Commit: signed provenance trailers")
     key = ctx.repo.parent / "demo_signing_key"
     if not key.exists():
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dev@example.com",

@@ -38,6 +38,9 @@ class Settings:
     inlay_hints: bool = False
     #: Seconds between checks for spans that other writers (agent hooks) put in the ledger.
     ledger_poll: float = 2.0
+    #: The project policy file (absolute, or relative to the workspace root); ``None``: the
+    #: workspace's ``.tracemark/policy.yaml`` when it has one.
+    policy: str | None = None
 
 
 class _Bad(Exception):
@@ -74,6 +77,12 @@ def _paths(v: Any) -> tuple[str, ...]:
     if isinstance(v, list | tuple) and all(isinstance(p, str) and p.strip() for p in v):
         return tuple(p.strip() for p in v)
     raise _Bad("expected a list of paths (files or folders)")
+
+
+def _path(v: Any) -> str | None:
+    if isinstance(v, str):
+        return v.strip() or None
+    raise _Bad("expected a path to a policy file")
 
 
 def _show(v: Any) -> str:
@@ -163,6 +172,7 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
         inlay_hints=r.get(raw, "inlayHints", "inlayHints", _bool, base.inlay_hints),
         ledger_poll=r.get(raw, "ledgerPollSeconds", "ledgerPollSeconds", _number(0, 3600),
                           base.ledger_poll),
+        policy=r.get(raw, "policy", "policy", _path, base.policy),
     )
     return settings, warnings
 
@@ -179,6 +189,7 @@ def describe(settings: Settings) -> dict[str, Any]:
         "codeLens": settings.code_lens,
         "inlayHints": settings.inlay_hints,
         "ledgerPollSeconds": settings.ledger_poll,
+        "policy": settings.policy,
     }
 
 

@@ -66,16 +66,61 @@ MAX_LIVE_BYTES = 4 * 1024 * 1024
 _ENGINE_LOCK = threading.Lock()
 
 
-def engine_for(root: Path | None) -> Engine:
+def engine_for(root: Path | None, policy: str | None = None) -> Engine:
     """The rule engine for the project at ``root``: the one place the project policy plugs in
-    (rule enable/disable, severities, parameters). Built once per root, thread-safe."""
+    (rule enable/disable, severities, parameters, scopes). Thread-safe.
+
+    ``policy`` is the ``tracemark.policy`` setting (absolute, or relative to ``root``); without
+    it the workspace's ``.tracemark/policy.yaml`` is used when there is one. Built once per
+    root, policy file and the file's modification time. A broken policy falls back to the
+    defaults (see :func:`policy_problem`).
+    """
     with _ENGINE_LOCK:
-        return _engine_for(root)
+        return _build_engine(*policy_key(root, policy))[0]
+
+
+def policy_problem(root: Path | None, policy: str | None = None) -> str | None:
+    """The one-line reason the policy could not be used (``FILE:LINE: field: reason``)."""
+    with _ENGINE_LOCK:
+        return _build_engine(*policy_key(root, policy))[1]
+
+
+def policy_key(root: Path | None, policy: str | None
+               ) -> tuple[Path | None, Path | None, tuple[int, int] | None]:
+    """``(root, policy file, (mtime, size))``: what the engine for a project depends on."""
+    from tracemark.policy import find_policy
+
+    path: Path | None = None
+    if policy:
+        path = Path(policy).expanduser()
+        if not path.is_absolute() and root is not None:
+            path = root / path
+    elif root is not None:
+        path = find_policy(root)
+    stamp = None
+    if path is not None:
+        try:
+            st = path.stat()
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+    return root, path, stamp
 
 
 @cache
-def _engine_for(root: Path | None) -> Engine:
-    return default_engine()
+def _build_engine(root: Path | None, path: Path | None, stamp: tuple[int, int] | None
+                  ) -> tuple[Engine, str | None]:
+    from tracemark.errors import InputError
+    from tracemark.rules.project import engine_for_project
+
+    if path is None:
+        if root is None:
+            return default_engine(), None
+        return engine_for_project(root, None), None
+    try:
+        return engine_for_project(root or path.parent, path), None
+    except InputError as err:
+        return default_engine(), f"policy not applied, using the defaults: {err}"
 
 
 # -- the checker ------------------------------------------------------------------------------
@@ -409,7 +454,7 @@ class FastRules:
 
     def __init__(self, server: TracemarkServer) -> None:
         self.server = server
-        self._compiling: dict[str, asyncio.Future[Engine]] = {}
+        self._compiling: dict[tuple[str, object], asyncio.Future[Engine]] = {}
         ev = server.events
         ev.opened.append(self.on_opened)
         ev.changed.append(self.on_changed)
@@ -422,7 +467,14 @@ class FastRules:
 
     def engine(self) -> Engine:
         root = uri_to_path(self.server.root) if self.server.root else None
-        return engine_for(root)
+        return engine_for(root, self.server.settings.policy)
+
+    def tell_policy_problem(self) -> None:
+        """A broken policy file: one message (on the loop), the defaults keep checking."""
+        root = uri_to_path(self.server.root) if self.server.root else None
+        problem = policy_problem(root, self.server.settings.policy)
+        if problem is not None:
+            self.server.tell_once(f"policy:{problem}", problem)
 
     def language(self, od: OpenDocument) -> langs.LanguageSpec | None:
         spec = langs.for_language_id(od.language_id)
@@ -459,11 +511,15 @@ class FastRules:
 
     async def _start(self, od: OpenDocument, st: _DocRules, spec: langs.LanguageSpec) -> None:
         """Load and compile the rules off the loop (once), then parse in slices."""
-        fut = self._compiling.get(spec.name)
+        root = uri_to_path(self.server.root) if self.server.root else None
+        # A new or edited policy file gives documents opened after it a new engine.
+        key = (spec.name, policy_key(root, self.server.settings.policy))
+        fut = self._compiling.get(key)
         if fut is None:
             fut = asyncio.get_running_loop().run_in_executor(None, self._prepare, spec.name)
-            self._compiling[spec.name] = fut
+            self._compiling[key] = fut
         engine = await fut
+        self.tell_policy_problem()
         if od.closed or od.state.get("fast") is not st:
             return
         if not engine.rules.for_language(spec.name):

@@ -188,18 +188,22 @@ class SemgrepTier:
             settings = self.server.settings.semgrep
             root = uri_to_path(self.server.root) if self.server.root else None
             # The first call loads the rule files: not on the event loop.
-            engine = await asyncio.get_running_loop().run_in_executor(None, engine_for, root)
+            engine = await asyncio.get_running_loop().run_in_executor(
+                None, engine_for, root, self.server.settings.policy)
             # The snapshot the findings will be about.
             seq, index, version = od.seq, od.doc.index, od.version
-            scan = BufferScan(index.text, name, rules=engine.rules,
-                              parameters=engine.parameters, configs=self._configs(),
-                              timeout=settings.timeout)
+            rules, ignore_paths = _rules_for(engine, name, index.text)
+            scan = BufferScan(index.text, name, rules=rules,
+                              parameters=engine.parameters_for(name), configs=self._configs(),
+                              timeout=settings.timeout, ignore_paths=ignore_paths)
             st.scan = scan
             self.server.log_client(f"semgrep started on {od.uri} (version {version})",
                                    types.MessageType.Log)
             started = time.monotonic()
             result = await scan.run_async()
         st.scan = None
+        # The project policy and the rules' paths and dialects, with the document's real path.
+        result.findings = engine.finalize(result.findings, name, index.text)
         self._report(od, seq, index, version, result, time.monotonic() - started)
 
     def _report(self, od: OpenDocument, seq: int, index: TextIndex, version: int | None,
@@ -224,6 +228,23 @@ class SemgrepTier:
             f"semgrep: {len(located)} finding(s) in {od.uri} (version {version}) "
             f"in {elapsed:.2f} s", types.MessageType.Log)
         self.diagnostics.set_results(od, SOURCE, seq, located)
+
+
+def _rules_for(engine, name: str, text: str):
+    """The pack rules that apply to this document, and whether to drop their ``paths``.
+
+    The buffer copy lives in a temporary folder, not in ``.github/workflows``: rule paths and
+    dialects are decided here with the document's real path (and content), and the rules that
+    apply run without their path limits.
+    """
+    from tracemark.rules.loader import RuleSet
+
+    spec = langs.for_path(name)
+    if spec is None:
+        return engine.rules, False
+    keep = [r for r in engine.rules
+            if spec.name in r.languages and r.applies_to(name, text)]
+    return RuleSet(keep), True
 
 
 def register(server: TracemarkServer) -> SemgrepTier:

@@ -30,6 +30,7 @@ from tracemark.rules.fixes import build_fix
 from tracemark.rules.loader import RuleError, RuleSet, default_rules
 from tracemark.rules.predicates import PredicateContext, evaluate, unknown_predicates
 from tracemark.rules.schema import Rule
+from tracemark.rules.settings import DEFAULT, RuleSettings, SettingsFor
 
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node, Query, Tree
@@ -71,6 +72,13 @@ class CompiledPack:
             cursor.set_byte_range(*byte_range)
         return [(self.pattern_rules[i], caps)
                 for i, caps in cursor.matches(root, predicate=self._predicate)]
+
+    def with_parameters(self, parameters: dict[str, dict[str, Any]]) -> CompiledPack:
+        """The same compiled query with other parameter values (a policy scope's)."""
+        contexts = {rid: PredicateContext(rule=ctx.rule,
+                                          params=ctx.rule.parameter_values(parameters.get(rid)))
+                    for rid, ctx in self.contexts.items()}
+        return CompiledPack(self.spec, self.query, self.pattern_rules, contexts, self.errors)
 
     def findings(self, root: Node, byte_range: tuple[int, int] | None = None,
                  path: str | None = None) -> list[Finding]:
@@ -180,25 +188,71 @@ def compile_pack(spec: langs.LanguageSpec, rules: Sequence[Rule],
 
 
 class Engine:
-    """A rule set, compiled lazily per language; shared by every document and scan."""
+    """A rule set, compiled lazily per language; shared by every document and scan.
+
+    ``settings`` (a function ``path -> RuleSettings``, built from the project policy by
+    :func:`tracemark.rules.project.engine_for_project`) turns rules off, overrides severities
+    and sets parameter values per file; without it every rule runs with its defaults.
+    """
 
     def __init__(self, rules: RuleSet | None = None,
-                 parameters: dict[str, dict[str, Any]] | None = None) -> None:
+                 parameters: dict[str, dict[str, Any]] | None = None, *,
+                 settings: SettingsFor | None = None) -> None:
         self.rules = rules if rules is not None else default_rules()
         self.parameters = parameters or {}
+        self.settings = settings
         self._packs: dict[str, CompiledPack] = {}
+        self._variants: dict[tuple[str, str | None, str], CompiledPack] = {}
         self._lock = threading.Lock()
 
-    def pack(self, language: str) -> CompiledPack:
-        pack = self._packs.get(language)
+    def pack(self, language: str, context: str | None = None) -> CompiledPack:
+        """The compiled rules of a language (``context="document"``: whole-document rules only)."""
+        key = language if context is None else f"{language}#{context}"
+        pack = self._packs.get(key)
         if pack is None:
             with self._lock:
-                pack = self._packs.get(language)
+                pack = self._packs.get(key)
                 if pack is None:
                     spec = langs.get(language)
-                    pack = compile_pack(spec, self.rules.for_language(language), self.parameters)
-                    self._packs[language] = pack
+                    rules = self.rules.for_language(language)
+                    if context is not None:
+                        rules = [r for r in rules if r.context == context]
+                    pack = compile_pack(spec, rules, self.parameters)
+                    self._packs[key] = pack
         return pack
+
+    def settings_for(self, path: str | None) -> RuleSettings:
+        """The policy's decisions for ``path`` (defaults without a policy)."""
+        return self.settings(path) if self.settings is not None else DEFAULT
+
+    def parameters_for(self, path: str | None) -> dict[str, dict[str, Any]]:
+        """Parameter values per rule id for ``path``: the engine's, then the policy's."""
+        s = self.settings_for(path)
+        if not s.parameters:
+            return self.parameters
+        merged = {rid: dict(v) for rid, v in self.parameters.items()}
+        for rid, values in s.parameters.items():
+            merged.setdefault(rid, {}).update(values)
+        return merged
+
+    def pack_for(self, language: str, path: str | None, context: str | None = None
+                 ) -> CompiledPack:
+        """:meth:`pack` with the parameter values the policy sets for ``path``."""
+        base = self.pack(language, context)
+        s = self.settings_for(path)
+        if not s.parameters:
+            return base
+        key = (language, context, s.parameters_key())
+        pack = self._variants.get(key)
+        if pack is None:
+            pack = base.with_parameters(self.parameters_for(path))
+            self._variants[key] = pack
+        return pack
+
+    def finalize(self, findings: list[Finding], path: str | None,
+                 source: bytes | str | None = None) -> list[Finding]:
+        """Apply rule ``paths``/dialects and the policy (off rules, severities) to findings."""
+        return self.settings_for(path).apply(self.filter_paths(findings, path, source))
 
     def compile_all(self) -> list[RuleError]:
         """Compile every language the rules mention; all errors (load and query)."""
@@ -220,7 +274,8 @@ class Engine:
 
         spec = langs.get(language)
         tree = Parser(spec.language()).parse(source)
-        return self.pack(language).findings(tree.root_node, None, path)
+        found = self.pack_for(language, path).findings(tree.root_node, None, path)
+        return self.settings_for(path).apply(found) if self.settings is not None else found
 
     def scan_file(self, path: str | os.PathLike[str], text: str | bytes | None = None,
                   language: str | None = None) -> list[Finding]:
@@ -235,16 +290,32 @@ class Engine:
         else:
             source = text
         found = self.scan_source(spec.name, source, os.fspath(path))
-        return self.filter_paths(found, os.fspath(path))
+        return self.filter_paths(found, os.fspath(path), source)
 
-    def filter_paths(self, findings: list[Finding], path: str | None) -> list[Finding]:
-        """Drop findings of rules whose ``paths:`` do not cover ``path``."""
-        if path is None:
+    def filter_paths(self, findings: list[Finding], path: str | None,
+                     source: bytes | str | None = None) -> list[Finding]:
+        """Drop findings of rules whose ``paths:``, dialect or languages do not cover this file.
+
+        A dialect's content test (``apiVersion``/``kind`` for Kubernetes) needs ``source``;
+        without it only paths are checked.
+        """
+        if path is None and source is None:
             return findings
         out = []
+        verdict: dict[str, bool] = {}
+        spec = langs.for_path(path) if path is not None else None
         for f in findings:
             rule = self.rules.get(f.rule_id)
-            if rule is None or rule.paths is None or rule.paths.applies_to(path):
+            if rule is None:
+                out.append(f)
+                continue
+            ok = verdict.get(rule.id)
+            if ok is None:
+                # A generic-mode semgrep rule run without its paths (on a buffer copy) must
+                # not report in a file of another language.
+                ok = verdict[rule.id] = (spec is None or spec.name in rule.languages) \
+                    and rule.applies_to(path, source)
+            if ok:
                 out.append(f)
         return out
 
@@ -283,8 +354,13 @@ class DocumentChecker:
 
         self.spec = language if isinstance(language, langs.LanguageSpec) else langs.get(language)
         self.engine = engine or default_engine()
-        self.pack = self.engine.pack(self.spec.name)
         self.path = path
+        self.pack = self.engine.pack_for(self.spec.name, path)
+        #: Rules whose context is the whole document, run over the whole tree after each edit.
+        self.document_rules = {r.id for r in self.pack.rules if r.context == "document"}
+        self._document_pack = (self.engine.pack_for(self.spec.name, path, "document")
+                               if self.document_rules else None)
+        self._document_findings: list[Finding] | None = None
         self._parser = Parser(self.spec.language())
         self.source = source
         self.tree: Tree = self._parser.parse(source)
@@ -335,6 +411,7 @@ class DocumentChecker:
     def _invalidate(self, start: int, old_end: int, new_end: int, old_end_pt: PointT,
                     new_end_pt: PointT, changed: list[tuple[int, int]]) -> None:
         delta = new_end - old_end
+        self._document_findings = None  # any edit may change a whole-document verdict
         kept: dict[tuple[int, int], list[Finding]] = {}
         for (s, e), found in self._cache.items():
             if e < start:
@@ -363,6 +440,15 @@ class DocumentChecker:
         last = self.spec.context_node(_leaf(root, end - 1))
         return min(first.start_byte, last.start_byte), max(first.end_byte, last.end_byte)
 
+    def document_findings(self) -> list[Finding]:
+        """The whole-document rules over the whole tree (none whose dialect or paths do not
+        cover this document: a Kubernetes manifest does not pay for the workflow rules)."""
+        pack = self._document_pack
+        if pack is None or not any(r.applies_to(self.path, self.source) for r in pack.rules):
+            return []
+        self.runs += 1
+        return pack.findings(self.tree.root_node, None, self.path)
+
     def check(self, byte_ranges: Iterable[tuple[int, int]] | None = None) -> list[Finding]:
         """Findings that overlap ``byte_ranges`` (all findings when ``None``)."""
         if byte_ranges is None:
@@ -375,13 +461,21 @@ class DocumentChecker:
             if ctx is not None:
                 contexts.append(ctx)
         out: dict[tuple[str, int, int], Finding] = {}
+        batches: list[list[Finding]] = []
         for ctx in _merge(contexts):
             found = self._cache.get(ctx)
             if found is None:
-                found = self.pack.findings(self.tree.root_node, ctx, self.path)
+                found = [f for f in self.pack.findings(self.tree.root_node, ctx, self.path)
+                         if f.rule_id not in self.document_rules]
                 self._cache[ctx] = found
                 self.runs += 1
-            for f in self.engine.filter_paths(found, self.path):
+            batches.append(found)
+        if self._document_pack is not None and contexts:
+            if self._document_findings is None:
+                self._document_findings = self.document_findings()
+            batches.append(self._document_findings)
+        for found in batches:
+            for f in self.engine.finalize(found, self.path, self.source):
                 if any(f.start_byte < e and s < max(f.end_byte, f.start_byte + 1)
                        for s, e in wanted):
                     out[(f.rule_id, f.start_byte, f.end_byte)] = f

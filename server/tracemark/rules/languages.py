@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from functools import cache
@@ -152,8 +153,85 @@ LANGUAGES: dict[str, LanguageSpec] = {
             semgrep=None, comment="#", unit_parents=frozenset({"document"}),
             fixture_ext=".toml",
         ),
+        # pip requirements files (tree-sitter-requirements); semgrep has no parser for them,
+        # so their rules' semgrep side uses ``languages: [generic]`` with regexes.
+        LanguageSpec(
+            "requirements", ("tree_sitter_requirements", "language"), (),
+            filenames=("requirements*.txt", "*-requirements.txt", "*_requirements.txt",
+                       "*.requirements.txt", "requirements*.in", "constraints*.txt"),
+            language_ids=("pip-requirements", "requirements"), semgrep=None, comment="#",
+            unit_parents=frozenset({"file"}), fixture_ext=".requirements.txt",
+        ),
     )
 }
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """A kind of document inside one language, told apart by its path and content.
+
+    GitHub Actions workflows and Kubernetes manifests are both YAML; a rule names its dialect
+    (``dialect: kubernetes``) so that it only reports in such documents. ``paths`` are globs in
+    the ``Paths`` sense (a glob with ``/`` matches the end of the path); ``content`` regexes
+    must all be found in the document (its first 256 KiB). Fixtures ignore ``paths`` (they do
+    not live in ``.github/workflows``), exactly as they ignore a rule's own ``paths``.
+    """
+
+    name: str
+    language: str
+    paths: tuple[str, ...] = ()
+    content: tuple[str, ...] = ()
+    description: str = ""
+
+    def matches(self, path: str | os.PathLike[str] | None, source: bytes | str | None,
+                *, check_paths: bool = True) -> bool:
+        if check_paths and self.paths:
+            if path is None:
+                return False
+            from tracemark.rules.schema import Paths
+
+            if not Paths(include=list(self.paths)).applies_to(os.fspath(path)):
+                return False
+        if self.content:
+            if source is None:
+                return False
+            text = source[:_DIALECT_SCAN] if isinstance(source, str) else \
+                source[:_DIALECT_SCAN].decode("utf-8", "replace")
+            return all(_dialect_re(p).search(text) for p in self.content)
+        return True
+
+
+_DIALECT_SCAN = 256 * 1024
+
+
+@cache
+def _dialect_re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.M)
+
+
+DIALECTS: dict[str, Dialect] = {
+    d.name: d
+    for d in (
+        Dialect("github-actions", "yaml",
+                paths=(".github/workflows/*.yml", ".github/workflows/*.yaml"),
+                description="GitHub Actions workflow files (.github/workflows/*.yml)"),
+        Dialect("kubernetes", "yaml",
+                content=(r"^[ \t]*apiVersion:[ \t]*\S", r"^[ \t]*kind:[ \t]*\S"),
+                description="Kubernetes manifests (documents with apiVersion and kind)"),
+        Dialect("package-json", "json", paths=("package.json",),
+                description="npm package manifests (package.json)"),
+        Dialect("pyproject", "toml", paths=("pyproject.toml",),
+                description="Python project metadata (pyproject.toml)"),
+    )
+}
+
+
+def dialects_for(path: str | os.PathLike[str] | None, source: bytes | str | None
+                 ) -> set[str]:
+    """The dialects a document belongs to (``{"kubernetes"}``, ``set()``)."""
+    spec = for_path(path) if path is not None else None
+    return {d.name for d in DIALECTS.values()
+            if (spec is None or spec.name == d.language) and d.matches(path, source)}
 
 
 def get(name: str) -> LanguageSpec:

@@ -58,6 +58,30 @@ def register(name: str) -> Callable[[Predicate], Predicate]:
     return deco
 
 
+#: Values semgrep rules read as ``{{data.NAME}}`` (regexes built from bundled data, such as
+#: the near-miss names of the top PyPI packages); registered by the packs that own the data.
+_DATA: dict[str, Callable[[], str]] = {}
+
+
+def register_data(name: str) -> Callable[[Callable[[], str]], Callable[[], str]]:
+    """Decorator: make ``{{data.NAME}}`` expand to the function's result in semgrep rules."""
+
+    def deco(fn: Callable[[], str]) -> Callable[[], str]:
+        _DATA[name] = fn
+        return fn
+
+    return deco
+
+
+def data_value(name: str) -> str:
+    """The expansion of ``{{data.NAME}}``; ``KeyError`` names the known ones."""
+    try:
+        return _DATA[name]()
+    except KeyError:
+        raise KeyError(f"unknown data placeholder {name!r} "
+                       f"(known: {', '.join(sorted(_DATA))})") from None
+
+
 def known(name: str) -> bool:
     return name in BUILTIN or name in _REGISTRY
 
@@ -392,3 +416,9 @@ def _module(args: Args, captures: Captures, ctx: PredicateContext) -> bool:
         return True
     aliases = _bindings(_root(nodes[0]).text or b"").aliases
     return any(wanted <= aliases.get(m, set()) for m in modules)
+
+
+# The configuration-file and dependency predicates register themselves on import; they live
+# in their own modules (structure: keys, siblings, ranges, images; deps: package names).
+from tracemark.rules import deps as _deps  # noqa: E402, F401
+from tracemark.rules import structure as _structure  # noqa: E402, F401

@@ -182,9 +182,8 @@ def scan_paths(
                    and (not ai_only or keep_lines.get(_display(f, root)))]
         path_map = {str(f): _display(f, root) for f in targets}
         path_map.update({str(f.resolve()): _display(f, root) for f in targets})
-        result = SemgrepRun(targets, rules=engine.rules, configs=semgrep_configs,
-                            timeout=semgrep_timeout, parameters=engine.parameters,
-                            path_map=path_map).run()
+        result = _semgrep_by_parameters(engine, targets, root, semgrep_configs,
+                                        semgrep_timeout, path_map, report.texts)
         by_rule: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
         for k in findings:
             by_rule.setdefault(k[:2], []).append(k)
@@ -214,6 +213,35 @@ def scan_paths(
     report.findings = sorted(out, key=lambda f: (f.path or "", f.start_byte, f.rule_id))
     report.rule_errors = engine.errors
     return report
+
+
+def _semgrep_by_parameters(engine: Engine, targets: list[Path], root: Path,
+                           configs: Sequence[str | os.PathLike[str]], timeout: float,
+                           path_map: dict[str, str], texts: dict[str, bytes]) -> Any:
+    """semgrep over ``targets``: one run per set of policy parameter values (usually one).
+
+    A policy scope can give some paths other parameter values (another approved-image list);
+    semgrep takes one config per run, so files are grouped by their values. Findings then get
+    the same rule paths, dialects, disabled rules and severities as the fast tier's.
+    """
+    from tracemark.rules.semgrep import SemgrepResult, SemgrepRun
+
+    groups: dict[str, tuple[dict[str, dict[str, Any]], list[Path]]] = {}
+    for f in targets:
+        name = _display(f, root)
+        params = engine.parameters_for(name)
+        key = engine.settings_for(name).parameters_key()
+        groups.setdefault(key, (params, []))[1].append(f)
+    total = SemgrepResult()
+    for params, files in groups.values():
+        result = SemgrepRun(files, rules=engine.rules, configs=configs, timeout=timeout,
+                            parameters=params, path_map=path_map).run()
+        for item in result.findings:
+            total.findings += engine.finalize([item], item.path, texts.get(item.path or ""))
+        total.warnings += result.warnings
+        total.reason = total.reason or result.reason
+        total.elapsed += result.elapsed
+    return total
 
 
 def finding_json(f: Finding, engines: list[str] | None = None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -124,6 +124,13 @@ class Rule(BaseModel):
     known_difference: str | None = None
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     paths: Paths | None = None
+    #: ``document``: the verdict depends on the whole file (no ``USER`` anywhere in a
+    #: Dockerfile, no ``permissions:`` block in a workflow), so the editor runs the rule over
+    #: the whole document after every edit instead of over the span's function or statement.
+    context: Literal["local", "document"] = "local"
+    #: A kind of document inside the language (``github-actions``, ``kubernetes``; see
+    #: ``languages.DIALECTS``): the rule reports only in documents of that dialect.
+    dialect: str | None = None
     references: list[str] = Field(default_factory=list)
     owasp: list[str] = Field(default_factory=list)
 
@@ -181,6 +188,34 @@ class Rule(BaseModel):
             if not PARAM_NAME.match(name):
                 raise ValueError(f"parameter name {name!r} must be snake_case")
         return v
+
+    @model_validator(mode="after")
+    def _dialect(self) -> Rule:
+        if self.dialect is None:
+            return self
+        from tracemark.rules.languages import DIALECTS
+
+        dialect = DIALECTS.get(self.dialect)
+        if dialect is None:
+            raise ValueError(f"dialect: unknown dialect {self.dialect!r} "
+                             f"(known: {', '.join(DIALECTS)})")
+        if dialect.language not in self.languages:
+            raise ValueError(f"dialect: {self.dialect!r} is a {dialect.language} dialect; "
+                             f"the rule's languages are {', '.join(self.languages)}")
+        return self
+
+    def applies_to(self, path: str | None, source: bytes | str | None = None) -> bool:
+        """The rule reports in this file: its ``paths`` and its dialect (path and content)."""
+        if path is not None and self.paths is not None and not self.paths.applies_to(path):
+            return False
+        if self.dialect is not None:
+            from tracemark.rules.languages import DIALECTS
+
+            dialect = DIALECTS[self.dialect]
+            if path is None and source is None:
+                return True
+            return dialect.matches(path, source, check_paths=path is not None)
+        return True
 
     @model_validator(mode="after")
     def _query_has_finding(self) -> Rule:

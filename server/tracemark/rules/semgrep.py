@@ -53,7 +53,9 @@ SEMGREP_TO_SEVERITY = {
     "EXPERIMENT": Severity.INFO,
 }  # fmt: skip
 
-_PARAM = re.compile(r"\{\{\s*params\.([a-z_][a-z0-9_]*)\s*\}\}")
+_PARAM = re.compile(r"\{\{\s*params\.([a-z_][a-z0-9_]*)(?::(glob))?\s*\}\}")
+#: ``{{data.NAME}}``: a regex built from bundled data (see ``predicates.register_data``).
+_DATA_REF = re.compile(r"\{\{\s*data\.([a-z_][a-z0-9_]*)\s*\}\}")
 _CWE = re.compile(r"CWE[-_ ]?0*(\d+)", re.I)
 
 
@@ -70,10 +72,25 @@ def semgrep_languages(rule: Rule) -> list[str]:
 
 
 def _expand(value: Any, params: dict[str, Any]) -> Any:
-    """Replace ``{{params.NAME}}`` in strings: a list becomes an escaped regex alternation."""
+    """Replace ``{{params.NAME}}`` in strings: a list becomes an escaped regex alternation.
+
+    ``{{params.NAME:glob}}`` reads the values as fnmatch globs (``*``, ``?``) instead.
+    """
     if isinstance(value, str):
+        if "{{" in value and _DATA_REF.search(value):
+            from tracemark.rules.predicates import data_value
+
+            value = _DATA_REF.sub(lambda m: data_value(m.group(1)), value)
+
         def sub(m: re.Match[str]) -> str:
             v = params.get(m.group(1))
+            if m.group(2) == "glob":  # {{params.NAME:glob}}: fnmatch globs as a regex
+                from tracemark.rules.structure import glob_regex
+
+                items = v if isinstance(v, list | tuple) else [v]
+                if not items:
+                    return "(?!)"
+                return "(?:" + "|".join(glob_regex(str(x)) for x in items) + ")"
             if isinstance(v, list | tuple):
                 return "(?:" + "|".join(re.escape(str(x)) for x in v) + ")"
             return str(v)
@@ -112,6 +129,23 @@ def semgrep_rule(rule: Rule, parameters: dict[str, Any] | None = None, *,
         paths = {k: v for k, v in rule.paths.model_dump().items() if v}
         if paths:
             out["paths"] = paths
+    elif rule.dialect is not None and "paths" not in body:
+        # A dialect's path globs (a workflow's .github/workflows/*.yml) limit semgrep too;
+        # its content test (Kubernetes' apiVersion/kind) is applied to semgrep's findings
+        # by the scan (Engine.finalize), as for the fast tier.
+        dialect = langs.DIALECTS[rule.dialect]
+        if dialect.paths:
+            out["paths"] = {"include": [f"**/{g}" if "/" in g else g
+                                        for g in dialect.paths]}
+    if "paths" not in out and "paths" not in body:
+        # semgrep has no parser for requirements files or TOML: their rules run in generic
+        # mode, which would read every file; limit them to the language's own file names.
+        specs = [langs.get(lang) for lang in rule.languages]
+        if all(spec.semgrep is None for spec in specs):
+            include = [f"*{ext}" for spec in specs for ext in spec.extensions]
+            include += [name for spec in specs for name in spec.filenames]
+            if include:
+                out["paths"] = {"include": include}
     out.update(body)
     if ignore_paths:
         out.pop("paths", None)

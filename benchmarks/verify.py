@@ -1,0 +1,197 @@
+"""``tracemark verify`` on 1,000 SSH-signed commits (issue 8 target: under 10 s, fast tier).
+
+The repository is built once (each commit adds a small Python module whose AI lines are
+recorded in the ledger, attested and signed by tracemark's own commit-msg code with a real
+``ssh-keygen`` key, exactly what the hook writes). Then, side by side in one run:
+
+- ``gate``: :func:`tracemark.gate.evaluate.verify_range` (batched git: one rev-list, one
+  ``cat-file --batch``, one ``diff-tree --stdin``, blobs in one more batch; signature checks
+  on a thread pool), including the re-scan of every commit's added lines;
+- ``gate, 1 thread``: the same with ``jobs=1``;
+- ``gate, --no-signatures``: binding, re-scan and policy only (what the signatures cost);
+- ``per-commit``: ``verify_commit`` called for each commit (four git processes per commit),
+  without any re-scan: the baseline the gate's batching replaces.
+
+Run: python benchmarks/verify.py [--commits 1000] [--repeat 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_S = 10.0
+
+MODULE = '''\
+"""Module {i}."""
+
+
+def f{i}(x):
+    total = x * {i}
+    return total + 1
+'''
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+def build(root: Path, commits: int) -> None:
+    """``commits`` attested, SSH-signed commits, made with tracemark's own hook code."""
+    from tracemark.attest.hook import attest_message
+    from tracemark.cli import main as cli
+    from tracemark.gitutil import find_repo
+
+    keys = root.parent / "keys"
+    keys.mkdir(exist_ok=True)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bench", "-f",
+                    str(keys / "dev")], check=True)
+    pub = (keys / "dev.pub").read_text().split()
+    (keys / "allowed_signers").write_text(f"bench@example.com {pub[0]} {pub[1]}\n")
+    root.mkdir()
+    _git(root, "init", "-q", "-b", "main")
+    for k, v in (("user.name", "Bench"), ("user.email", "bench@example.com"),
+                 ("commit.gpgsign", "false"), ("gpg.format", "ssh"),
+                 ("user.signingkey", str(keys / "dev")),
+                 ("gpg.ssh.allowedSignersFile", str(keys / "allowed_signers"))):
+        _git(root, "config", k, v)
+    (root / "README.md").write_text("bench\n")
+    _git(root, "add", "README.md")
+    _git(root, "commit", "-q", "-m", "base")
+    _git(root, "tag", "base")
+    repo = find_repo(root)
+    msg = root.parent / "msg.txt"
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        t0 = time.perf_counter()
+        for i in range(commits):
+            rel = f"pkg/m{i // 100:02d}/mod{i:04d}.py"
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(MODULE.format(i=i))
+            with contextlib.redirect_stdout(io.StringIO()):
+                cli(["mark", rel, "--lines", "4-6", "--tool", "copilot", "--model",
+                     "gpt-4.1"])
+            _git(root, "add", rel)
+            msg.write_text(f"add module {i}\n")
+            attest_message(msg, amend=False, repo=repo)
+            _git(root, "commit", "-q", "--no-verify", "-F", str(msg))
+            if (i + 1) % 100 == 0:
+                print(f"  built {i + 1}/{commits} commits ({time.perf_counter() - t0:.0f} s)",
+                      file=sys.stderr)
+    finally:
+        os.chdir(cwd)
+
+
+def _ssh_keygen_ms(root: Path, runs: int = 30) -> float:
+    """The cost of one signature check: what a signed record costs at least."""
+    from tracemark.attest.config import SSH_NAMESPACE, load_config
+    from tracemark.attest.signers.ssh import armor
+    from tracemark.attest.trailers import decode_record, parse_message
+
+    config = load_config(root)
+    raw = subprocess.run(["git", "log", "-1", "--format=%B"], cwd=root, capture_output=True,
+                         text=True, check=True).stdout
+    rt = parse_message(raw).records[0]
+    payload = decode_record(rt.record.value)
+    sig = root.parent / "bench.sig"
+    sig.write_text(armor(rt.signature.value.split(None, 2)[2]))
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(["ssh-keygen", "-Y", "verify", "-f", str(config.allowed_signers), "-I",
+                        "bench@example.com", "-n", SSH_NAMESPACE, "-s", str(sig)],
+                       input=payload, capture_output=True, check=True)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def _stats(times: list[float]) -> str:
+    med = statistics.median(times)
+    spread = f"{min(times):.2f}-{max(times):.2f}"
+    sd = statistics.stdev(times) if len(times) > 1 else 0.0
+    return f"median {med:6.2f} s  (min-max {spread} s, stdev {sd:.2f}, n={len(times)})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--commits", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--keep", type=Path, help="build (or reuse) the repository here")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the per-commit baseline")
+    args = ap.parse_args(argv)
+
+    from tracemark.attest.config import load_config
+    from tracemark.attest.verify import verify_commit
+    from tracemark.gate.evaluate import Options, verify_range
+    from tracemark.gate.trust import load_trust
+
+    tmp = None
+    if args.keep is not None:
+        base = args.keep.resolve()
+        base.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.mkdtemp(prefix="tracemark-bench-verify-")
+        base = Path(tmp)
+    root = base / "repo"
+    try:
+        if not root.exists():
+            print(f"building {args.commits} attested commits in {root} ...", file=sys.stderr)
+            build(root, args.commits)
+        spec = "base..HEAD"
+        config = load_config(root)
+        trust = load_trust(root, config)
+        variants = {"gate": Options(), "gate, 1 thread": Options(jobs=1),
+                    "gate, --no-signatures": Options(check_signatures=False)}
+        results: dict[str, list[float]] = {name: [] for name in variants}
+        report = None
+        for _ in range(args.repeat):
+            for name, options in variants.items():
+                t0 = time.perf_counter()
+                result = verify_range(root, spec, trust, options=options)
+                results[name].append(time.perf_counter() - t0)
+                if options.check_signatures:
+                    report = result
+        assert report is not None
+        statuses = report.by_status()
+        if not args.no_baseline:
+            from tracemark.gate.history import rev_list
+
+            shas = rev_list(root, spec)
+            t0 = time.perf_counter()
+            for sha in shas:
+                verify_commit(root, sha)
+            results["per-commit verify_commit"] = [time.perf_counter() - t0]
+        floor = _ssh_keygen_ms(root)
+        n = len(report.commits)
+        print(f"\ntracemark verify, {n} SSH-signed commits ({statuses}), fast tier, "
+              f"{os.cpu_count()} cores")
+        for name, times in results.items():
+            per = statistics.median(times) / max(n, 1) * 1000
+            print(f"  {name:<26} {_stats(times)}  {per:5.1f} ms/commit")
+        print(f"  one `ssh-keygen -Y verify` process: median {floor:.1f} ms (the floor per "
+              f"signed record: {floor * n / 1000 / (os.cpu_count() or 1):.1f} s for {n} on "
+              f"{os.cpu_count()} cores)")
+        if hasattr(os, "getloadavg"):
+            print(f"  load average during the run: {os.getloadavg()[0]:.1f}")
+        med = statistics.median(results["gate"])
+        verdict = "meets" if med < TARGET_S else "misses"
+        print(f"target: under {TARGET_S:.0f} s for 1,000 commits: {verdict} "
+              f"({med:.2f} s for {n})")
+        return 0
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
