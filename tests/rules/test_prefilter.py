@@ -86,6 +86,21 @@ def test_the_prefilter_leaves_out_most_rules_for_ordinary_code(pack: RuleSet, ca
     assert catalog.candidates("python", plain) == []
 
 
+def test_an_except_clause_ancestor_needs_the_except_keyword(catalog):
+    """``#has-ancestor? @c except_clause``: a Python except clause starts with ``except``, so
+    a rule reporting only inside one is left out of files without that word. Ordinary code
+    with quotes, commas and braces (what the exception-details rule's regexes also accept)
+    keeps no rule; the same code with an except clause that returns ``str(e)`` keeps it."""
+    q = ('((return_statement (_) @v) @finding (#match? @v "str") '
+         '(#has-ancestor? @finding except_clause))')
+    assert query_needs(q, PY) == ((((b"str",), False), ((b"except",), False)),)
+    plain = (b"def ai_0(items):\n    out = {}  # module, see 'docs'\n    for item in items:\n"
+             b"        out[item] = item * 2\n    return sorted(out)\n")
+    assert catalog.candidates("python", plain) == []
+    leaky = plain + b"try:\n    f()\nexcept Exception as e:\n    return {'error': str(e)}, 500\n"
+    assert "py-error-details-to-client" in catalog.candidates("python", leaky)
+
+
 def test_a_capture_that_may_be_absent_adds_no_requirement():
     """A predicate on a capture in one branch of an alternation, or under ``?``/``*``, holds
     when the capture is absent (tree-sitter's rule), so it cannot be required."""

@@ -43,6 +43,10 @@ PatternNeeds = tuple[Need, ...]
 
 _POSITIVE_TEXT = frozenset({"eq?", "any-eq?", "any-of?", "match?", "any-match?"})
 _MANDATORY = frozenset({"", "+"})  # tree-sitter's "one" and "one or more"
+#: ``#has-ancestor? @c TYPE``: node types whose text always holds a keyword, in every grammar
+#: tracemark loads (a Python ``except_clause`` starts with ``except``). A capture with such an
+#: ancestor means the file holds the keyword. Listed by hand: grammars do not expose it.
+_ANCESTOR_KEYWORDS = {"except_clause": "except"}
 
 
 # -- reading predicates out of a query ---------------------------------------------------------
@@ -288,18 +292,22 @@ def query_needs(query: str, language) -> tuple[PatternNeeds, ...] | None:
     for p, (start, end) in enumerate(bounds):
         needs: list[Need] = []
         for pred in preds:
-            if not start <= pred.offset < end or pred.name not in _POSITIVE_TEXT:
+            if not start <= pred.offset < end:
+                continue
+            if pred.name == "has-ancestor?" and len(pred.args) == 2:
+                keyword = _ANCESTOR_KEYWORDS.get(pred.args[1][1])
+                cap = captures.get(pred.args[0][1]) if pred.args[0][0] == "capture" else None
+                if keyword and cap is not None and _mandatory(q, p, cap):
+                    needs.append(((keyword.encode(),), False))
+                continue
+            if pred.name not in _POSITIVE_TEXT:
                 continue
             if len(pred.args) < 2 or pred.args[0][0] != "capture":
                 continue
             cap = captures.get(pred.args[0][1])
             if cap is None:
                 continue
-            try:
-                quantifier = q.capture_quantifier(p, cap)
-            except SystemError:  # "zero": the capture is not in this pattern
-                continue
-            if quantifier not in _MANDATORY:
+            if not _mandatory(q, p, cap):
                 continue
             values = pred.args[1:]
             if any(kind != "string" for kind, _ in values):
@@ -317,6 +325,14 @@ def query_needs(query: str, language) -> tuple[PatternNeeds, ...] | None:
             return None  # this pattern may match anything: so may the rule
         patterns.append(tuple(needs))
     return tuple(patterns) if patterns else None
+
+
+def _mandatory(q, pattern: int, capture: int) -> bool:
+    """Whether every match of ``pattern`` has ``capture`` (quantifier one or one-or-more)."""
+    try:
+        return q.capture_quantifier(pattern, capture) in _MANDATORY
+    except SystemError:  # "zero": the capture is not in this pattern
+        return False
 
 
 def _met(need: Need, data: bytes, lower: bytes | None) -> bool:
@@ -344,6 +360,10 @@ def lowered(data: bytes) -> bytes | None:
     return data.lower() if data.isascii() else None
 
 
+#: Bumped when what :func:`query_needs` derives changes, so cached catalogues are rebuilt.
+_FORMAT = 2
+
+
 @dataclass
 class RuleCatalog:
     """The rule set as the commit hook needs it before deciding to load it: ids, languages,
@@ -360,7 +380,7 @@ class RuleCatalog:
         """Plain values for ``marshal`` (reads back in a millisecond, imports nothing)."""
         import marshal
 
-        return marshal.dumps((1, self.ids, self.by_language,
+        return marshal.dumps((_FORMAT, self.ids, self.by_language,
                               [(k, v) for k, v in self.needs.items()]))
 
     @classmethod
@@ -374,8 +394,8 @@ class RuleCatalog:
             version, ids, by_language, needs = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
-        if version != 1:
-            return None
+        if version != _FORMAT:
+            return None  # written by another prefilter: rebuilt from the rules
         return cls(list(ids), dict(by_language), dict(needs))
 
     def candidates(self, language: str, data: bytes, lower: bytes | None = None) -> list[str]:
