@@ -30,6 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _report import figure, p10_p90, spread, table
+
 TARGET_MS = 100.0
 BIN = Path(sys.executable).parent
 TRACEMARK = shutil.which("tracemark", path=str(BIN)) or "tracemark"
@@ -123,20 +127,57 @@ def stats(xs: list[float]) -> str:
     return f"{statistics.median(xs):7.1f} {p95:7.1f} {xs[-1]:7.1f}"
 
 
+def report(rows: list[tuple[str, str, list[float]]], recorded: dict[str, list[float]],
+           runs: int) -> dict:
+    """Figures and tables for docs/benchmarks.md (``run_all.py``)."""
+    default = [x for name, event, xs in rows if name.startswith("--hook") and "--sync" not in name
+               for x in xs]
+    cpu_default = [x for key, xs in CPU.items() if "--sync" not in key and "floor" not in key
+                   for x in xs]
+    wall, cpu = spread(default), spread(cpu_default)
+    cmd = "python benchmarks/agent_hook.py"
+    figures = [
+        figure("agent hook: `tracemark record --hook`, process start to exit (all tools, both "
+               "events)", wall["median"], "ms", spread=p10_p90(wall, " ms"),
+               target=f"< {TARGET_MS:.0f} ms", met=wall["median"] < TARGET_MS, command=cmd),
+        figure("agent hook: the same, CPU time of the process", cpu["median"], "ms",
+               spread=p10_p90(cpu, " ms"), target=None, met=None, command=cmd),
+    ]
+
+    def cells(xs: list[float]) -> list[str]:
+        st = spread(xs)
+        return [f"{st['median']:.0f}", f"{st['p90']:.0f}", f"{st['max']:.0f}"]
+
+    tables = [
+        table(f"Process start to exit, wall time ({runs} runs each; ms)",
+              ["command", "event", "median", "p90", "max"],
+              [[f"`{name}`", event, *cells(xs)] for name, event, xs in rows]),
+        table("CPU time of the process itself, user + system (ms; less sensitive to load)",
+              ["command", "median", "p90", "max"],
+              [[key, *cells(xs)] for key, xs in CPU.items()]),
+        table("Background recording: from the hook's exit until the ledger has the record (ms)",
+              ["tool", "median", "p90", "max"],
+              [[f"`--hook {tool}`", *cells(lag)] for tool, lag in recorded.items()]),
+    ]
+    return {"schema": "tracemark/bench-agent-hook/v1", "figures": figures, "tables": tables}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
-    runs = ap.parse_args().runs
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+    runs = args.runs
     tmp = Path(tempfile.mkdtemp(prefix="tracemark-bench-"))
     repo = tmp / "repo"
     repo.mkdir()
     try:
         git(repo, "init", "-q", "-b", "main")
-        rows: list[tuple[str, str, str]] = []
+        rows: list[tuple[str, str, list[float]]] = []
         base = [[sys.executable, "-c", "pass"], [TRACEMARK, "--version"]]
         for cmd in base:
             rows.append((Path(cmd[0]).name + " " + " ".join(cmd[1:]), "floor",
-                         stats([timed(cmd, repo) for _ in range(runs)])))
+                         [timed(cmd, repo) for _ in range(runs)]))
         recorded: dict[str, list[float]] = {}
         for tool in ("claude", "cursor", "copilot", "generic"):
             rel = f"{tool}_mod.py"
@@ -163,10 +204,10 @@ def main() -> int:
                     pre_ms.append(pre_t)
                     post_ms.append(post_t)
                     lag.append(wait_drained(repo))
-            rows.append(("python -c pass, interleaved", "floor", stats(floor)))
-            rows.append((f"--hook {tool}", "before-edit", stats(pre_ms)))
-            rows.append((f"--hook {tool}", "after-edit", stats(post_ms)))
-            rows.append((f"--hook {tool} --sync", "after-edit", stats(sync_ms)))
+            rows.append(("python -c pass, interleaved", "floor", floor))
+            rows.append((f"--hook {tool}", "before-edit", pre_ms))
+            rows.append((f"--hook {tool}", "after-edit", post_ms))
+            rows.append((f"--hook {tool} --sync", "after-edit", sync_ms))
             recorded[tool] = lag
             out = subprocess.run([TRACEMARK, "blame", rel, "--json"], cwd=repo, text=True,
                                  capture_output=True, check=True)
@@ -174,11 +215,14 @@ def main() -> int:
             if ai != runs * 2 * 4:
                 raise SystemExit(f"{tool}: expected {runs * 8} AI lines recorded, found {ai}")
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        if args.json:
+            print(json.dumps(report(rows, recorded, runs), indent=2))
+            return 0
         print(f"tracemark record latency, process start to exit ({runs} runs each; ms; "
               f"{os.cpu_count()} cores, load average {load})\n")
         print(f"{'command':32} {'event':12} {'median':>7} {'p95':>7} {'max':>7}")
-        for name, event, figures in rows:
-            print(f"{name:32} {event:12} {figures}")
+        for name, event, xs in rows:
+            print(f"{name:32} {event:12} {stats(xs)}")
         print("\nCPU time of the process itself, user + system (ms; less sensitive to load)")
         for key, xs in CPU.items():
             print(f"{key:45} {stats(xs)}")

@@ -16,6 +16,8 @@ Printed (median and p95 over the rounds, side by side):
 
 from __future__ import annotations
 
+import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -153,13 +155,30 @@ def semgrep_cost() -> list[tuple[str, float, int]]:
 
 
 def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+    editor, (med, p95), rows = editor_latency(), lookup_latency(), semgrep_cost()
+    if args.json:
+        tables = [
+            {"title": f"Editor re-check of one AI line after a keystroke ({ROUNDS} rounds)",
+             "columns": ["document", "median (ms)", "p95 (ms)", "findings"],
+             "rows": [[name, f"{m:.2f}", f"{p:.2f}", str(n)] for name, m, p, n in editor]
+             + [["one typosquat lookup against the bundled lists", f"{med / 1000:.3f}",
+                 f"{p95 / 1000:.3f}", ""]]},
+            {"title": "semgrep on a 200-line requirements.txt and a 200-line app.py (median "
+                      "of 3)", "columns": ["run", "seconds", "config size (KiB)"],
+             "rows": [[label, f"{secs:.2f}", f"{size / 1024:.0f}"]
+                      for label, secs, size in rows] or [["semgrep not installed", "", ""]]},
+        ]
+        print(json.dumps({"schema": "tracemark/bench-infra/v1", "figures": [],
+                          "tables": tables}, indent=2))
+        return 0
     print(f"Editor re-check of one AI line after a keystroke ({ROUNDS} rounds):")
     print(f"  {'document':32} {'median ms':>10} {'p95 ms':>8} {'findings':>9}")
-    for name, med, p95, n in editor_latency():
-        print(f"  {name:32} {med:10.3f} {p95:8.3f} {n:9}")
-    med, p95 = lookup_latency()
+    for name, m, p, n in editor:
+        print(f"  {name:32} {m:10.3f} {p:8.3f} {n:9}")
     print(f"\nTyposquat lookup: median {med:.1f} µs, p95 {p95:.1f} µs")
-    rows = semgrep_cost()
     if rows:
         print("\nsemgrep on a 200-line requirements.txt and a 200-line app.py (median of 3):")
         for label, secs, size in rows:

@@ -12,6 +12,8 @@ for comparison.
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import statistics
 import sys
@@ -21,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _corpus import python_source, typescript_source
+from _report import figure, table
 
 LINES = 5000
 ROUNDS = 400
@@ -38,7 +41,7 @@ CASES = {
 }
 
 
-def run(language: str = "python") -> dict:
+def run(language: str = "python", rounds: int = ROUNDS) -> dict:
     from tracemark.rules.engine import DocumentChecker, default_engine
 
     corpus, expected = CASES[language]
@@ -53,10 +56,10 @@ def run(language: str = "python") -> dict:
     insert_at = src.index(b'"/srv"', start_b) + 1  # inside the string literal of the AI span
     edit_ms, check_ms = [], []
     typed = 0  # characters typed so far: every round is a new text, as when a person types
-    for i in range(ROUNDS):
+    for i in range(rounds):
         old = chk.source
         pos = insert_at + typed
-        if i < ROUNDS // 2:  # type a word, one letter per round, then delete it again
+        if i < rounds // 2:  # type a word, one letter per round, then delete it again
             ch = bytes([97 + i % 26])
             new = old[:pos] + ch + old[pos:]
             edit_at, old_end, new_end = pos, pos, pos + 1
@@ -87,7 +90,7 @@ def run(language: str = "python") -> dict:
         return sorted(xs)[int(len(xs) * 0.95) - 1]
 
     return {
-        "language": language,
+        "language": language, "rounds": rounds,
         "lines": text.count("\n"),
         "rules": len(engine.pack(language).rules),
         "recheck_median_ms": round(statistics.median(check_ms), 3),
@@ -99,9 +102,38 @@ def run(language: str = "python") -> dict:
     }
 
 
+ROWS = [("re-check of the edited span, median (target < 1 ms)", "recheck_median_ms"),
+        ("re-check, p95", "recheck_p95_ms"),
+        ("edit (`tree.edit` + incremental reparse), median", "edit_reparse_median_ms"),
+        ("edit + re-check, median", "edit_plus_recheck_median_ms"),
+        ("whole-file scan of the same file, cold, median", "whole_file_scan_median_ms")]
+
+
+def report(results: list[dict]) -> dict:
+    """Figures and tables for docs/benchmarks.md (``run_all.py``)."""
+    figures = [figure(f"fast tier: re-check of an edited AI span, {r['lines']:,}-line "
+                      f"{r['language']} file, {r['rules']} rules", r["recheck_median_ms"], "ms",
+                      spread=f"p95 {r['recheck_p95_ms']:g} ms over {r['rounds']} edits",
+                      target="< 1 ms", met=r["recheck_median_ms"] < 1.0,
+                      command="python benchmarks/rules_latency.py") for r in results]
+    columns = ["measure (ms)", *(f"{r['language']} ({r['rules']} rules)" for r in results)]
+    rows = [[label, *(f"{r[key]:g}" for r in results)] for label, key in ROWS]
+    return {"figures": figures, "tables": [table(
+        f"One AI function edited {results[0]['rounds']} times in a {LINES:,}-line file, "
+        "re-checked after each edit", columns, rows)]}
+
+
 def main() -> None:
-    results = [run(lang) for lang in CASES]
-    print(f"Re-checking one edited AI span in a {LINES:,}-line file, {ROUNDS} edits "
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rounds", type=int, default=ROUNDS, help="edits per language")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+    results = [run(lang, args.rounds) for lang in CASES]
+    if args.json:
+        print(json.dumps({"schema": "tracemark/bench-rules-latency/v1", "results": results,
+                          **report(results)}, indent=2))
+        return
+    print(f"Re-checking one edited AI span in a {LINES:,}-line file, {args.rounds} edits "
           "(target: re-check median < 1 ms)")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"  machine: {os.cpu_count()} cores, load average {load:.1f} (p95 moves with it)")

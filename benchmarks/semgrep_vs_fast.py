@@ -9,6 +9,8 @@ scan, and a re-check of one AI function (the on-change path). Medians over sever
 
 from __future__ import annotations
 
+import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -18,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _corpus import python_source
+from _report import table
 
 LINES = 1000
 SEMGREP_RUNS = 5
@@ -69,15 +72,27 @@ def run() -> dict:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
     r = run()
     ratio = r["semgrep_median_s"] * 1000 / r["fast_file_median_ms"]
+    rows = [["deep: semgrep (process per scan)", f"{r['semgrep_median_s'] * 1000:.0f}",
+             str(r["semgrep_findings"])],
+            ["fast: tree-sitter, whole file", f"{r['fast_file_median_ms']:.2f}",
+             str(r["fast_findings"])],
+            ["fast: one AI function, uncached", f"{r['fast_span_median_ms']:.3f}", ""]]
+    if args.json:
+        print(json.dumps({"schema": "tracemark/bench-tiers/v1", **r, "figures": [], "tables": [
+            table(f"One {r['lines']:,}-line Python file, the same rule pack in both tiers "
+                  f"(medians of {SEMGREP_RUNS} and {FAST_RUNS} runs; whole-file fast scan "
+                  f"{ratio:.0f}× quicker)", ["tier", "median (ms)", "findings"], rows)]},
+                         indent=2))
+        return
     print(f"One {r['lines']}-line Python file, same rule pack in both tiers")
     print(f"  {'tier':34} {'median':>12} {'findings':>9}")
-    print(f"  {'deep: semgrep (process per scan)':34} {r['semgrep_median_s'] * 1000:>9.0f} ms "
-          f"{r['semgrep_findings']:>9}")
-    print(f"  {'fast: tree-sitter, whole file':34} {r['fast_file_median_ms']:>9.2f} ms "
-          f"{r['fast_findings']:>9}")
-    print(f"  {'fast: one AI function (uncached)':34} {r['fast_span_median_ms']:>9.3f} ms")
+    for label, ms, found in rows:
+        print(f"  {label:34} {ms:>9} ms {found:>9}")
     print(f"  whole-file fast scan is {ratio:.0f}x quicker than a semgrep run")
 
 

@@ -4,8 +4,11 @@ What an editor waits for before anything works (issue 11 target: under 400 ms). 
 starts a fresh process, sends ``initialize`` at once (the message waits in the pipe while the
 interpreter starts, as with a real editor) and stops the clock when the answer arrives; then
 ``shutdown``/``exit``. Side by side in the same run: bare ``python -c pass`` (the interpreter's
-own share) and the server's CPU time at the answer (``/proc``: what the start-up costs,
-whatever the load). Bytecode is compiled beforehand, as an installed package has it.
+own share), ``import lsprotocol.types`` (the protocol types pygls is built on: about a thousand
+attrs classes made at import), and a bare pygls server that answers ``initialize`` and nothing
+else (the floor of any pygls server, measured the same way), plus the server's CPU time at the
+answer (``/proc``: what the start-up costs, whatever the load). Bytecode is compiled
+beforehand, as an installed package has it.
 
     python benchmarks/startup.py [--runs 15] [--json]
 """
@@ -25,10 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _lsp_client import Client, cpu_seconds
+from _lsp_client import SERVER, Client, cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 400.0
+#: The floor: a pygls server with no features, started and initialised the same way.
+BARE_PYGLS = [sys.executable, "-c", "from pygls.lsp.server import LanguageServer; "
+              "LanguageServer('bare', '0').start_io()"]
 
 
 def stats(xs: list[float]) -> dict[str, float]:
@@ -38,9 +44,9 @@ def stats(xs: list[float]) -> dict[str, float]:
             "n": len(xs)}
 
 
-def one(root: Path) -> tuple[float, float | None]:
+def one(root: Path, command: list[str] = SERVER) -> tuple[float, float | None]:
     t0 = time.perf_counter()
-    client = Client(root)
+    client = Client(root, command)
     client.initialize(root)
     wall = (time.perf_counter() - t0) * 1000
     cpu = cpu_seconds(client.proc.pid)
@@ -59,19 +65,27 @@ def main() -> int:
         root = Path(tmp)
         subprocess.run(["git", "init", "-q", str(root)], check=True)
         one(root)  # warm the page cache
-        walls, cpus, bare = [], [], []
-        for _ in range(args.runs):
+        walls, cpus, bare, types, floor, floor_cpu = [], [], [], [], [], []
+        for _ in range(args.runs):  # interleaved, so that load changes hit all alike
             w, c = one(root)
             walls.append(w)
             if c is not None:
                 cpus.append(c)
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "pass"], check=True)
-            bare.append((time.perf_counter() - t0) * 1000)
+            w, c = one(root, BARE_PYGLS)
+            floor.append(w)
+            if c is not None:
+                floor_cpu.append(c)
+            for cmd, out in (("pass", bare), ("import lsprotocol.types", types)):
+                t0 = time.perf_counter()
+                subprocess.run([sys.executable, "-c", cmd], check=True)
+                out.append((time.perf_counter() - t0) * 1000)
     r = {
         "schema": "tracemark/bench-startup/v1", "runs": args.runs, "load_average_start": load,
         "initialize_answered_ms": stats(walls), "server_cpu_at_answer_ms": stats(cpus) if cpus
-        else None, "python_pass_ms": stats(bare), "target_ms": TARGET_MS,
+        else None, "python_pass_ms": stats(bare), "import_lsprotocol_types_ms": stats(types),
+        "bare_pygls_initialize_ms": stats(floor),
+        "bare_pygls_cpu_at_answer_ms": stats(floor_cpu) if floor_cpu else None,
+        "target_ms": TARGET_MS,
     }
     med = r["initialize_answered_ms"]["median"]
     r["met"] = med < TARGET_MS
@@ -85,6 +99,12 @@ def main() -> int:
              *_cells(r["initialize_answered_ms"])]]
     if cpus:
         rows.append(["the server's CPU time at that moment", *_cells(r["server_cpu_at_answer_ms"])])
+    rows.append(["a bare pygls server (no features): launch → `initialize` answered (wall)",
+                 *_cells(r["bare_pygls_initialize_ms"])])
+    if floor_cpu:
+        rows.append(["its CPU time at that moment", *_cells(r["bare_pygls_cpu_at_answer_ms"])])
+    rows.append(["`python -c 'import lsprotocol.types'` (wall)",
+                 *_cells(r["import_lsprotocol_types_ms"])])
     rows.append(["`python -c pass` (the interpreter alone, wall)", *_cells(r["python_pass_ms"])])
     r["tables"] = [{"title": f"{args.runs} starts, each a fresh process",
                     "columns": ["measure (ms)", "median", "p10", "p90", "min"], "rows": rows}]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import os
 import shutil
 import statistics
@@ -28,6 +29,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _report import figure, spread, table
 
 TARGET_S = 10.0
 
@@ -122,14 +127,63 @@ def _stats(times: list[float]) -> str:
     return f"median {med:6.2f} s  (min-max {spread} s, stdev {sd:.2f}, n={len(times)})"
 
 
+def _report(r: dict, args: argparse.Namespace) -> dict:
+    """Figures and tables for docs/benchmarks.md (``run_all.py``)."""
+    n, gate = r["commits"], spread(r["seconds"]["gate"], 2)
+    scaled = gate["median"] * 1000 / max(n, 1)
+    cmd = "python benchmarks/verify.py" + ("" if n == 1000 else f" --commits {n}")
+    name = f"`tracemark verify`, {n:,} SSH-signed commits, fast tier"
+    figures = [figure(name, gate["median"], "s",
+                      spread=f"{gate['min']:g}–{gate['max']:g} s over {gate['n']} runs"
+                      + ("" if n == 1000 else f"; {scaled:.1f} s per 1,000"),
+                      target=f"< {TARGET_S * n / 1000:g} s" + ("" if n == 1000 else
+                                                              " (scaled from 10 s per 1,000)"),
+                      met=scaled < TARGET_S, command=cmd)]
+    rows = []
+    for variant, times in r["seconds"].items():
+        st = spread(times, 2)
+        rows.append([variant, f"{st['median']:.2f}", f"{st['min']:.2f}–{st['max']:.2f}",
+                     f"{st['median'] / max(n, 1) * 1000:.1f}", str(st["n"])])
+    rows.append(["one `ssh-keygen -Y verify` process (the floor per signed record)",
+                 f"{r['ssh_keygen_verify_ms'] / 1000:.3f}", "", "", ""])
+    return {"figures": figures, "tables": [table(
+        f"{n:,} commits ({r['statuses']}), {r['cpus']} cores",
+        ["variant", "median (s)", "min–max (s)", "ms per commit", "runs"], rows)]}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--commits", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="build (or reuse) the repository here")
     ap.add_argument("--no-baseline", action="store_true", help="skip the per-commit baseline")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args(argv)
+    if args.json:  # progress (and anything the hook code prints) goes to stderr
+        stdout = sys.stdout
+        with contextlib.redirect_stdout(sys.stderr):
+            result = measure(args)
+        print(json.dumps(result, indent=2), file=stdout)
+        return 0
+    result = measure(args)
+    print(f"\ntracemark verify, {result['commits']} SSH-signed commits ({result['statuses']}), "
+          f"fast tier, {os.cpu_count()} cores")
+    for name, times in result["seconds"].items():
+        per = statistics.median(times) / max(result["commits"], 1) * 1000
+        print(f"  {name:<26} {_stats(times)}  {per:5.1f} ms/commit")
+    floor, n = result["ssh_keygen_verify_ms"], result["commits"]
+    print(f"  one `ssh-keygen -Y verify` process: median {floor:.1f} ms (the floor per "
+          f"signed record: {floor * n / 1000 / (os.cpu_count() or 1):.1f} s for {n} on "
+          f"{os.cpu_count()} cores)")
+    print(f"  load average during the run: {result['load_average_end']}")
+    med = statistics.median(result["seconds"]["gate"])
+    verdict = "meets" if med < TARGET_S else "misses"
+    print(f"target: under {TARGET_S:.0f} s for 1,000 commits: {verdict} ({med:.2f} s for {n})")
+    return 0
 
+
+def measure(args: argparse.Namespace) -> dict:
+    """Build (or reuse) the repository and time each variant ``--repeat`` times."""
     from tracemark.attest.config import load_config
     from tracemark.attest.verify import verify_commit
     from tracemark.gate.evaluate import Options, verify_range
@@ -172,22 +226,11 @@ def main(argv: list[str] | None = None) -> int:
                 verify_commit(root, sha)
             results["per-commit verify_commit"] = [time.perf_counter() - t0]
         floor = _ssh_keygen_ms(root)
-        n = len(report.commits)
-        print(f"\ntracemark verify, {n} SSH-signed commits ({statuses}), fast tier, "
-              f"{os.cpu_count()} cores")
-        for name, times in results.items():
-            per = statistics.median(times) / max(n, 1) * 1000
-            print(f"  {name:<26} {_stats(times)}  {per:5.1f} ms/commit")
-        print(f"  one `ssh-keygen -Y verify` process: median {floor:.1f} ms (the floor per "
-              f"signed record: {floor * n / 1000 / (os.cpu_count() or 1):.1f} s for {n} on "
-              f"{os.cpu_count()} cores)")
-        if hasattr(os, "getloadavg"):
-            print(f"  load average during the run: {os.getloadavg()[0]:.1f}")
-        med = statistics.median(results["gate"])
-        verdict = "meets" if med < TARGET_S else "misses"
-        print(f"target: under {TARGET_S:.0f} s for 1,000 commits: {verdict} "
-              f"({med:.2f} s for {n})")
-        return 0
+        result = {"schema": "tracemark/bench-verify/v1", "commits": len(report.commits),
+                  "statuses": str(statuses), "seconds": results, "ssh_keygen_verify_ms": floor,
+                  "cpus": os.cpu_count(), "load_average_end": round(os.getloadavg()[0], 2)}
+        result.update(_report(result, args))
+        return result
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
