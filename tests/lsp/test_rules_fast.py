@@ -15,6 +15,7 @@ from lsp_harness import MATRIX, PAIRS
 
 HEADER = "import subprocess\nimport sys\n\ncmd = sys.argv[1]\n\n"
 AI_BLOCK = "def deploy(cmd):\n    subprocess.run(cmd, shell=True)\n    return cmd\n"
+EVAL_BLOCK = "\n\ndef run(code):\n    return eval(code)\n"
 HAND_LINE = "subprocess.run(cmd, shell=True)\n"
 
 
@@ -142,3 +143,38 @@ async def test_javascript_and_typescript_documents(lsp, workspace, name, languag
     diags = await doc.wait_diagnostics(lambda d: d)
     assert [(d.code, doc.text_in(d.range)) for d in diags] == [
         ("js-eval-injection", "eval(input)")]
+
+
+async def test_documents_past_the_live_trees_limit_keep_their_findings_and_recheck(
+        lsp, workspace):
+    """``liveTrees: 2`` with four documents open: the least recently checked drop their syntax
+    trees (the memory of 200 open files, benchmarks/memory.py) but keep their diagnostics, and
+    an edit in one of them is checked afresh: a new finding appears, fixing it clears it."""
+    s = await lsp("vscode", "utf-16", init={"liveTrees": 2})
+    docs = []
+    for i in range(4):
+        doc = await s.open(workspace / f"m{i}.py", HEADER)
+        await doc.insert_ai(doc.position(len(doc.text)), "\n" + AI_BLOCK)
+        await doc.wait_diagnostics(lambda d: d, f"m{i}.py's AI block diagnostic")
+        docs.append(doc)
+    for doc in docs:  # nothing was lost by the documents whose trees were dropped
+        assert _codes(doc.diagnostics()) == [("py-subprocess-shell", doc.pos("shell=True").line)]
+    first = docs[0]  # checked least recently: its tree is gone
+    await first.insert_ai(first.position(len(first.text)), EVAL_BLOCK)
+    diags = await first.wait_diagnostics(lambda d: len(d) == 2, "a new finding in m0.py")
+    assert sorted(c for c, _ in _codes(diags)) == ["py-eval-injection", "py-subprocess-shell"]
+    first.replace("eval(code)", "len(code)")
+    first.replace("shell=True", "shell=False")
+    await first.wait_diagnostics(lambda d: not d, "m0.py fixed")
+    assert all(d.diagnostics() for d in docs[1:])
+
+
+def test_the_live_trees_setting_is_read_and_refuses_bad_values():
+    from tracemark.lsp.config import Settings, parse_settings
+
+    assert Settings().live_trees == 24
+    assert parse_settings({"liveTrees": 3})[0].live_trees == 3
+    settings, warnings = parse_settings({"tracemark": {"liveTrees": 0}})
+    assert settings.live_trees == 24
+    assert warnings == ["setting tracemark.liveTrees: expected an integer from 1 to 100000, "
+                        "got 0; using 24"]

@@ -41,6 +41,8 @@ class Settings:
     #: The project policy file (absolute, or relative to the workspace root); ``None``: the
     #: workspace's ``.tracemark/policy.yaml`` when it has one.
     policy: str | None = None
+    #: Syntax trees kept at once (a tree takes ~50 times its text); see ``rules_fast``.
+    live_trees: int = 24
 
 
 class _Bad(Exception):
@@ -173,6 +175,8 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
         ledger_poll=r.get(raw, "ledgerPollSeconds", "ledgerPollSeconds", _number(0, 3600),
                           base.ledger_poll),
         policy=r.get(raw, "policy", "policy", _path, base.policy),
+        live_trees=r.get(raw, "liveTrees", "liveTrees", _number(1, 100_000, integer=True),
+                         base.live_trees),
     )
     return settings, warnings
 
@@ -190,6 +194,7 @@ def describe(settings: Settings) -> dict[str, Any]:
         "inlayHints": settings.inlay_hints,
         "ledgerPollSeconds": settings.ledger_poll,
         "policy": settings.policy,
+        "liveTrees": settings.live_trees,
     }
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 import os
 import re
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,14 @@ from tracemark.model import Finding, Point
 from tracemark.rules import languages as langs
 from tracemark.rules.fixes import build_fix
 from tracemark.rules.loader import RuleError, RuleSet, default_rules
-from tracemark.rules.predicates import PredicateContext, evaluate, unknown_predicates
+from tracemark.rules.predicates import (
+    BUILTIN,
+    Args,
+    PredicateContext,
+    evaluate,
+    unknown_predicates,
+)
+from tracemark.rules.prefilter import read_predicates
 from tracemark.rules.schema import Rule
 from tracemark.rules.settings import DEFAULT, RuleSettings, SettingsFor
 
@@ -48,6 +56,9 @@ class CompiledPack:
     pattern_rules: list[Rule]
     contexts: dict[str, PredicateContext]
     errors: list[RuleError]
+    #: tracemark's own predicates (``#has-ancestor?``, ``#entropy?``, ...) of each pattern
+    #: index, as ``(name, args)`` in py-tree-sitter's argument form.
+    custom: dict[int, list[tuple[str, Args]]] = field(default_factory=dict)
 
     @property
     def rules(self) -> list[Rule]:
@@ -55,10 +66,6 @@ class CompiledPack:
         for r in self.pattern_rules:
             seen.setdefault(r.id, r)
         return list(seen.values())
-
-    def _predicate(self, name: str, args: Any, pattern_index: int, captures: Any) -> bool:
-        ctx = self.contexts[self.pattern_rules[pattern_index].id]
-        return evaluate(name, args, captures, ctx)
 
     def matches(self, root: Node, byte_range: tuple[int, int] | None = None
                 ) -> list[tuple[Rule, dict[str, list[Node]]]]:
@@ -70,15 +77,30 @@ class CompiledPack:
         cursor = QueryCursor(self.query)
         if byte_range is not None:
             cursor.set_byte_range(*byte_range)
-        return [(self.pattern_rules[i], caps)
-                for i, caps in cursor.matches(root, predicate=self._predicate)]
+        # Our predicates are checked here, on the matches py-tree-sitter returns (it leaves
+        # predicates it does not know to the caller), rather than through its ``predicate=``
+        # callback: in py-tree-sitter 0.26.1 every call of that callback leaks the capture lists
+        # it is given (tree-sitter/py-tree-sitter#467, fixed upstream in #471 but unreleased),
+        # and each leaked node keeps its whole syntax tree alive: the language server grew by a
+        # tree (~1.5 MB per 1,000 lines) at every check.
+        out = []
+        for i, caps in cursor.matches(root):
+            rule = self.pattern_rules[i]
+            preds = self.custom.get(i)
+            if preds:
+                ctx = self.contexts[rule.id]
+                if not all(evaluate(name, args, caps, ctx) for name, args in preds):
+                    continue
+            out.append((rule, caps))
+        return out
 
     def with_parameters(self, parameters: dict[str, dict[str, Any]]) -> CompiledPack:
         """The same compiled query with other parameter values (a policy scope's)."""
         contexts = {rid: PredicateContext(rule=ctx.rule,
                                           params=ctx.rule.parameter_values(parameters.get(rid)))
                     for rid, ctx in self.contexts.items()}
-        return CompiledPack(self.spec, self.query, self.pattern_rules, contexts, self.errors)
+        return CompiledPack(self.spec, self.query, self.pattern_rules, contexts, self.errors,
+                            self.custom)
 
     def findings(self, root: Node, byte_range: tuple[int, int] | None = None,
                  path: str | None = None) -> list[Finding]:
@@ -180,11 +202,32 @@ def compile_pack(spec: langs.LanguageSpec, rules: Sequence[Rule],
         source, spans = combine(good)
         query = Query(language, source) if good else None
     pattern_rules: list[Rule] = []
+    custom: dict[int, list[tuple[str, Args]]] = {}
     if query is not None:
         for i in range(query.pattern_count):
             start = query.start_byte_for_pattern(i)
             pattern_rules.append(next(r for s, e, r in spans if s <= start < e))
-    return CompiledPack(spec, query, pattern_rules, contexts, errors)
+        custom = custom_predicates(query, source)
+    return CompiledPack(spec, query, pattern_rules, contexts, errors, custom)
+
+
+def custom_predicates(query: Query, source: str) -> dict[int, list[tuple[str, Args]]]:
+    """The predicates py-tree-sitter does not evaluate itself, per pattern index of ``query``
+    (compiled from ``source``), with their arguments as py-tree-sitter would pass them
+    (captures without ``@``; strings and bare words both as ``"string"``)."""
+    bounds = [(query.start_byte_for_pattern(i), query.end_byte_for_pattern(i))
+              for i in range(query.pattern_count)]
+    starts = [b[0] for b in bounds]
+    out: dict[int, list[tuple[str, Args]]] = {}
+    for pred in read_predicates(source):
+        if pred.name in BUILTIN:
+            continue
+        i = bisect_right(starts, pred.offset) - 1
+        if i < 0 or not bounds[i][0] <= pred.offset < bounds[i][1]:
+            continue  # outside every pattern: tree-sitter would have refused the query
+        args = [(v, "capture" if kind == "capture" else "string") for kind, v in pred.args]
+        out.setdefault(i, []).append((pred.name, args))
+    return out
 
 
 class Engine:

@@ -81,7 +81,7 @@ def _string_at(src: bytes, i: int) -> tuple[str, int]:
     raise ValueError("unterminated string in query")
 
 
-def _predicates(query: str) -> list[_Predicate]:
+def read_predicates(query: str) -> list[_Predicate]:
     """Every ``(#name args...)`` form of a query, skipping strings and ``;`` comments."""
     src = query.encode("utf-8")
     out: list[_Predicate] = []
@@ -283,7 +283,7 @@ def query_needs(query: str, language) -> tuple[PatternNeeds, ...] | None:
         return None  # the engine reports a broken query; nothing to learn here
     captures = {q.capture_name(i): i for i in range(q.capture_count)}
     try:
-        preds = _predicates(query)
+        preds = read_predicates(query)
     except ValueError:
         return None
     bounds = [(q.start_byte_for_pattern(p), q.end_byte_for_pattern(p))
