@@ -192,6 +192,13 @@ def diff_edit(old: bytes, new: bytes) -> ByteEdit | None:
 
 
 _READ_CHUNK = 4096
+#: A small edit to a document of at most this size is reparsed in one go from the bytes,
+#: without slices: an incremental parse of a keystroke takes well under a millisecond there,
+#: and py-tree-sitter 0.26.1 leaks what a read callback returns (about 8 KB per parse with
+#: 4 KiB chunks, found by benchmarks/memory.py's sibling checks): the sliced callback parse is
+#: kept for first parses, big edits and big files, where blocking the loop would show.
+_WHOLE_PARSE_MAX = 256 * 1024
+_SMALL_EDIT = 4 * 1024
 
 
 class Halted(Exception):
@@ -238,6 +245,11 @@ class LiveChecker(DocumentChecker):
     def step(self, job: ParseJob, deadline: float) -> None:
         """Parse ``job`` until done (returns) or ``deadline`` passes (raises :class:`Halted`)."""
         source = job.source
+        if self.source and len(source) <= _WHOLE_PARSE_MAX and all(
+                e.old_end - e.start <= _SMALL_EDIT and e.new_end - e.start <= _SMALL_EDIT
+                for e in job.edits):
+            self._finish(job, self._parser.parse(source, job.old))
+            return
         halted = False
 
         def read(byte: int, _point: object) -> bytes:
@@ -293,6 +305,7 @@ class LiveChecker(DocumentChecker):
         if root.child_count == 0:
             return out
         for s, e in wanted:
+            s = max(s, 0)  # a negative byte wraps around in tree-sitter's C API (segfault)
             # Only the units the range touches (walking all of them costs ~1 ms per 600).
             last = root.child(root.child_count - 1)
             # py-tree-sitter 0.26 returns a NULL node (not None) when no child ends after the
