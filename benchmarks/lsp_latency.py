@@ -55,6 +55,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _corpus import python_source
+from _lsp_client import cpu_seconds
 
 LINES = 5000
 
@@ -125,15 +126,6 @@ class RawClient:
                         waiter.set_result(now)
             elif "id" in msg and "method" in msg:  # a request from the server: accept it
                 self._send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process (Linux ``/proc``), or ``None`` elsewhere."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(xs: list[float], p: float) -> float:

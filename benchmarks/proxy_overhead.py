@@ -13,78 +13,26 @@ Run: python benchmarks/proxy_overhead.py [--rounds N]
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DOUBLE = ROOT / "tests" / "editors" / "completion_double.py"
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-class Client:
-    """A minimal LSP client over pipes; server-to-client requests are answered with null."""
-
-    def __init__(self, argv: list[str], cwd: Path) -> None:
-        self.proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.next_id = 0
-
-    def send(self, msg: dict[str, Any]) -> None:
-        body = json.dumps(msg).encode()
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
-        self.proc.stdin.flush()
-
-    def read(self) -> dict[str, Any]:
-        out = self.proc.stdout
-        assert out is not None
-        length = 0
-        while True:
-            line = out.readline()
-            if not line:
-                raise EOFError("server closed its output")
-            if line in (b"\r\n", b"\n"):
-                break
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        return json.loads(out.read(length))
-
-    def request(self, method: str, params: Any) -> Any:
-        self.next_id += 1
-        rid = self.next_id
-        self.send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params})
-        while True:
-            msg = self.read()
-            if msg.get("id") == rid and "method" not in msg:
-                if "error" in msg:
-                    raise RuntimeError(msg["error"])
-                return msg.get("result")
-            if "id" in msg and "method" in msg:  # a request to the editor
-                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
-
-    def notify(self, method: str, params: Any) -> None:
-        self.send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def close(self) -> None:
-        try:
-            self.request("shutdown", None)
-            self.notify("exit", None)
-            self.proc.wait(10)
-        except Exception:
-            self.proc.kill()
-            self.proc.wait()
+from _lsp_client import Client  # noqa: E402
 
 
 def run(argv: list[str], workdir: Path, rounds: int, accept: bool) -> list[float]:
     path = workdir / "bench.py"
     path.write_text("import subprocess\n\n")
     uri = path.as_uri()
-    client = Client(argv, workdir)
+    client = Client(workdir, argv)
     times = []
     try:
         client.request("initialize", {"processId": None, "rootUri": workdir.as_uri(),

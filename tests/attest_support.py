@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from support import git, tracemark
 
@@ -125,3 +127,20 @@ def ai_written(path):
 
 # end
 """
+
+
+def use_sigstore(repo: Path, double: Any, tmp_path: Path, monkeypatch: Any) -> Path:
+    """``repo`` signing with Sigstore against ``double`` (``tests/sigstore_double.py``): its
+    trust config, identity and issuer in git config, the hooks installed, and the ambient
+    GitHub Actions OIDC variables the double answers."""
+    trust = tmp_path / "trust_config.json"
+    trust.write_text(json.dumps(double.trust_config()))
+    git(repo, "config", "tracemark.signer", "sigstore")
+    git(repo, "config", "tracemark.sigstore.trustConfig", str(trust))
+    git(repo, "config", "tracemark.sigstore.identity", "dev@example.com")
+    git(repo, "config", "tracemark.sigstore.issuer", double.issuer)
+    installed = tracemark("hooks", "install", cwd=repo)
+    assert installed.returncode == 0, installed.stderr
+    for k, v in double.github_env().items():
+        monkeypatch.setenv(k, v)
+    return repo

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from attest_support import APP, commit, mark, message, verify, write
+from attest_support import APP, commit, mark, message, use_sigstore, verify, write
 from sigstore_double import SigstoreDouble
 
 from tracemark.attest import SigstorePolicy
@@ -40,18 +40,7 @@ def double():
 
 @pytest.fixture
 def srepo(repo: Path, double: SigstoreDouble, tmp_path: Path, monkeypatch) -> Path:
-    trust = tmp_path / "trust_config.json"
-    trust.write_text(json.dumps(double.trust_config()))
-    git(repo, "config", "tracemark.signer", "sigstore")
-    git(repo, "config", "tracemark.sigstore.trustConfig", str(trust))
-    git(repo, "config", "tracemark.sigstore.identity", "dev@example.com")
-    git(repo, "config", "tracemark.sigstore.issuer", double.issuer)
-    from support import tracemark
-
-    assert tracemark("hooks", "install", cwd=repo).returncode == 0
-    for k, v in double.github_env().items():
-        monkeypatch.setenv(k, v)
-    return repo
+    return use_sigstore(repo, double, tmp_path, monkeypatch)
 
 
 def _ai_commit(root: Path) -> None:

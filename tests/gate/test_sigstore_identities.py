@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from attest_support import use_sigstore
 from sigstore_double import SigstoreDouble
 
 from gate_support import CLEAN
@@ -18,15 +19,8 @@ pytestmark = pytest.mark.network_double
 
 def test_policy_sigstore_identities(repo: Path, tmp_path: Path, monkeypatch) -> None:
     with SigstoreDouble() as double:
+        use_sigstore(repo, double, tmp_path, monkeypatch)
         trust = tmp_path / "trust_config.json"
-        trust.write_text(json.dumps(double.trust_config()))
-        git(repo, "config", "tracemark.signer", "sigstore")
-        git(repo, "config", "tracemark.sigstore.trustConfig", str(trust))
-        git(repo, "config", "tracemark.sigstore.identity", "dev@example.com")
-        git(repo, "config", "tracemark.sigstore.issuer", double.issuer)
-        assert tracemark("hooks", "install", cwd=repo).returncode == 0
-        for k, v in double.github_env().items():
-            monkeypatch.setenv(k, v)
         git(repo, "checkout", "-q", "-b", "feature")
         (repo / "a.py").write_text(CLEAN)
         assert tracemark("mark", "a.py", "--lines", "1-2", "--tool", "copilot",

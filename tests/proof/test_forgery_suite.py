@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from attest_support import APP, Keys, commit, mark, message, verify, write
+from attest_support import APP, Keys, commit, mark, message, use_sigstore, verify, write
 
 from tracemark.attest.lines import b64, unb64
 from tracemark.attest.trailers import fold, parse_message
@@ -354,18 +354,7 @@ def double():
 
 @pytest.fixture
 def srepo(repo: Path, double, tmp_path: Path, monkeypatch) -> Path:
-    trust = tmp_path / "trust_config.json"
-    trust.write_text(json.dumps(double.trust_config()))
-    git(repo, "config", "tracemark.signer", "sigstore")
-    git(repo, "config", "tracemark.sigstore.trustConfig", str(trust))
-    git(repo, "config", "tracemark.sigstore.identity", "dev@example.com")
-    git(repo, "config", "tracemark.sigstore.issuer", double.issuer)
-    from support import tracemark
-
-    assert tracemark("hooks", "install", cwd=repo).returncode == 0
-    for k, v in double.github_env().items():
-        monkeypatch.setenv(k, v)
-    return repo
+    return use_sigstore(repo, double, tmp_path, monkeypatch)
 
 
 @pytest.mark.network_double
