@@ -11,6 +11,8 @@ profile behind any gap). The raw JSON goes beside it, in docs/benchmarks.json.
     python benchmarks/run_all.py              # everything, about 20 minutes on 2 cores
     python benchmarks/run_all.py --quick      # smaller runs, a few minutes (figures rougher)
     python benchmarks/run_all.py --only keystroke --only startup
+    python benchmarks/run_all.py --render     # rewrite the page from docs/benchmarks.json
+                                              # (after editing benchmarks/notes/), no runs
 
 A benchmark that fails is reported in the page with its last lines of output; the others still
 run, and the exit status is 1.
@@ -216,12 +218,20 @@ def main() -> int:
     ap.add_argument("--only", action="append", choices=[b.key for b in BENCHES],
                     help="run only this benchmark (repeatable); the page keeps the others' "
                          "last results from docs/benchmarks.json")
+    ap.add_argument("--render", action="store_true",
+                    help="run nothing: write the page again from docs/benchmarks.json")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = ap.parse_args()
+    raw_path = args.out.with_suffix(".json")
+    if args.render:
+        saved = json.loads(raw_path.read_text())
+        started = dt.datetime.fromisoformat(saved["date"])
+        args.out.write_text(render(saved["machine"], saved["results"], saved["quick"], started,
+                                   saved.get("seconds", 0.0)))
+        return 0
     started = dt.datetime.now(dt.UTC)
     t0 = time.monotonic()
     info = machine()
-    raw_path = args.out.with_suffix(".json")
     results: dict[str, dict[str, Any]] = {}
     if args.only and raw_path.is_file():
         try:
@@ -242,7 +252,8 @@ def main() -> int:
     args.out.write_text(render(info, results, args.quick, started, seconds))
     raw_path.write_text(json.dumps({"schema": "tracemark/benchmarks/v1",
                                     "date": started.isoformat(timespec="seconds"),
-                                    "quick": args.quick, "machine": info,
+                                    "quick": args.quick, "seconds": round(seconds, 1),
+                                    "machine": info,
                                     "results": results}, indent=1) + "\n")
     print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out} "
           f"and {raw_path.name}", file=sys.stderr)
