@@ -227,7 +227,8 @@ def measure(args: argparse.Namespace) -> dict:
             results["per-commit verify_commit"] = [time.perf_counter() - t0]
         floor = _ssh_keygen_ms(root)
         result = {"schema": "tracemark/bench-verify/v1", "commits": len(report.commits),
-                  "statuses": str(statuses), "seconds": results, "ssh_keygen_verify_ms": floor,
+                  "statuses": ", ".join(f"{n:,} {k}" for k, n in dict(statuses).items()),
+                  "seconds": results, "ssh_keygen_verify_ms": floor,
                   "cpus": os.cpu_count(), "load_average_end": round(os.getloadavg()[0], 2)}
         result.update(_report(result, args))
         return result
