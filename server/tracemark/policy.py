@@ -6,8 +6,8 @@ fails CI. It is validated by pydantic with ``extra="forbid"`` everywhere, so a t
 error, and every mistake is reported as one line ``FILE:LINE: dotted.field.path: reason``
 (the line of the YAML node that is wrong). See ``docs/policy.md``.
 
-This module imports only ``model``, ``errors``, pydantic and yaml. Whether a rule id or a
-parameter name exists is checked when the caller passes the rules it knows
+This module imports only ``model``, ``errors``, ``yamlpos``, pydantic and yaml. Whether a rule
+id or a parameter name exists is checked when the caller passes the rules it knows
 (``known_rules=``), as :func:`tracemark.rules.project.engine_for_project` does.
 """
 
@@ -20,7 +20,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -33,6 +32,7 @@ from pydantic import (
 
 from tracemark.errors import InputError
 from tracemark.model import Severity
+from tracemark.yamlpos import YamlProblem, compose_and_load, line_of
 
 POLICY_FILES = (".tracemark/policy.yaml", ".tracemark/policy.yml")
 
@@ -440,13 +440,9 @@ def load_policy(path: Path, *, known_rules: KnownRules | None = None) -> Policy:
 def parse_policy(text: str, name: str = "<policy>", *,
                  known_rules: KnownRules | None = None) -> Policy:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise InputError(f"{name}:{line}: invalid YAML: {reason}") from None
+        node, data = compose_and_load(text)
+    except YamlProblem as err:
+        raise InputError(f"{name}:{err.line}: invalid YAML: {err.reason}") from None
     if data is None:
         return Policy()
     if not isinstance(data, dict):
@@ -468,7 +464,8 @@ def parse_policy(text: str, name: str = "<policy>", *,
         elif first.get("type") == "literal_error" and loc == ["version"]:
             msg = "unsupported policy version (this tracemark reads version 1)"
         dotted = ".".join(str(p) for p in loc) or "(policy)"
-        raise InputError(f"{name}:{_line_of(node, loc)}: {dotted}: {msg}") from None
+        start = node.start_mark.line + 1 if node is not None else 1
+        raise InputError(f"{name}:{line_of(node, loc, start)}: {dotted}: {msg}") from None
 
 
 def _key_hint(loc: list[Any]) -> str:
@@ -489,24 +486,3 @@ def _key_hint(loc: list[Any]) -> str:
     fields = list(getattr(model, "model_fields", {}))
     close = _closest(str(loc[-1]), fields)
     return f"; did you mean {close!r}?" if close else f" (known: {', '.join(fields)})"
-
-
-def _line_of(node: Any, loc: Sequence[Any]) -> int:
-    """1-based line of the deepest part of ``loc`` found in the composed YAML."""
-    line = node.start_mark.line + 1 if node is not None else 1
-    cur = node
-    for part in loc:
-        nxt = None
-        if isinstance(cur, yaml.MappingNode):
-            for k, v in cur.value:
-                if str(k.value) == str(part):
-                    line, nxt = k.start_mark.line + 1, v
-                    break
-        elif isinstance(cur, yaml.SequenceNode) and isinstance(part, int) \
-                and part < len(cur.value):
-            nxt = cur.value[part]
-            line = nxt.start_mark.line + 1
-        if nxt is None:
-            break
-        cur = nxt
-    return line

@@ -118,23 +118,19 @@ def rule_files(root: Path) -> list[Path]:
 
 def load_rule_file(path: Path) -> Rule | RuleError:
     """Parse and validate one rule file."""
-    import yaml
     from pydantic import ValidationError
 
     from tracemark.rules.schema import Rule
+    from tracemark.yamlpos import YamlProblem, compose_and_load, line_of, value_line
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         return RuleError(path, 1, f"cannot read rule file: {err}")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
-        return RuleError(path, line, f"invalid YAML: {reason}")
+        node, data = compose_and_load(text)
+    except YamlProblem as err:
+        return RuleError(path, err.line, f"invalid YAML: {err.reason}")
     if not isinstance(data, dict):
         return RuleError(path, 1, "a rule file must be a YAML mapping (id, message, ...)")
     rule_id = data.get("id") if isinstance(data.get("id"), str) else None
@@ -147,14 +143,14 @@ def load_rule_file(path: Path) -> Rule | RuleError:
         msg = first.get("msg", "invalid")
         msg = msg.removeprefix("Value error, ")
         reason = f"{where}: {msg}" if where else msg
-        return RuleError(path, _line_of(node, loc), reason, rule_id)
+        return RuleError(path, line_of(node, loc), reason, rule_id)
     if path.stem != rule.id:
-        return RuleError(path, _line_of(node, ("id",)),
+        return RuleError(path, line_of(node, ("id",)),
                          f"rule id {rule.id!r} must match its file name ({path.name})", rule.id)
     return rule.model_copy(update={
         "source_path": path,
         "source_line": 1,
-        "query_line": _value_line(node, "query"),
+        "query_line": value_line(node, "query"),
     })
 
 
@@ -193,46 +189,3 @@ def rules_from_sources(sources: Sequence[tuple[str, str]]) -> RuleSet:
             (Path(tmp) / name).write_text(text, encoding="utf-8")
         result = load_rules([tmp], packaged=False)
     return result
-
-
-# -- YAML positions ---------------------------------------------------------------------------
-
-
-def _child(node: Any, key: Any) -> Any:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if k.value == str(key):
-                return k, v
-    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        item = node.value[key]
-        return item, item
-    return None
-
-
-def _line_of(node: Any, loc: Sequence[Any]) -> int:
-    """1-based line of the deepest key of ``loc`` found in the composed YAML."""
-    line = 1
-    cur = node
-    for part in loc:
-        found = _child(cur, part)
-        if found is None:
-            break
-        key, cur = found
-        line = key.start_mark.line + 1
-    return line
-
-
-def _value_line(node: Any, key: str) -> int:
-    """1-based line where the value of a top-level ``key`` starts (after a ``|`` indicator)."""
-    import yaml
-
-    found = _child(node, key)
-    if found is None:
-        return 1
-    _, value = found
-    line = value.start_mark.line + 1
-    if isinstance(value, yaml.ScalarNode) and value.style in ("|", ">"):
-        line += 1
-    return line
