@@ -62,6 +62,18 @@ class DemoContext:
             raise RuntimeError(f"tracemark {' '.join(args)} exited {proc.returncode}")
         return proc
 
+    def signing_key(self) -> tuple[Path, Path]:
+        """The demo's own ed25519 key (made once, beside the repository) and an allowed-signers
+        file naming it for ``dev@example.com``: ``(private key, allowed signers)``."""
+        key = self.repo.parent / "demo_signing_key"
+        if not key.exists():
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C",
+                            "dev@example.com", "-f", str(key)], check=True)
+        allowed = self.repo.parent / "allowed_signers"
+        pub = key.with_suffix(".pub").read_text().split()
+        allowed.write_text(f"dev@example.com {pub[0]} {pub[1]}\n")
+        return key, allowed
+
 
 def _display(arg: str) -> str:
     return arg if arg and all(c.isalnum() or c in "-_./:=@," for c in arg) else repr(arg)

@@ -11,13 +11,7 @@ def run(ctx: DemoContext) -> None:
     from tracemark.attest import verify_commit
 
     ctx.heading("Commit: signed provenance trailers")
-    key = ctx.repo.parent / "demo_signing_key"
-    if not key.exists():
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dev@example.com",
-                        "-f", str(key)], check=True)
-    allowed = ctx.repo.parent / "allowed_signers"
-    pub = key.with_suffix(".pub").read_text().split()
-    allowed.write_text(f"dev@example.com {pub[0]} {pub[1]}\n")
+    key, allowed = ctx.signing_key()
     ctx.say("SSH signing the git way (gpg.format=ssh), a key of the demo's own, and who may sign:")
     ctx.sh("git", "config", "gpg.format", "ssh")
     ctx.sh("git", "config", "user.signingkey", str(key))

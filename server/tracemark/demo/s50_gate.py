@@ -7,7 +7,6 @@ SSH key (hooks installed, allowed signers configured). Run on its own, it sets t
 from __future__ import annotations
 
 import json
-import subprocess
 
 from tracemark.demo import DemoContext
 
@@ -51,13 +50,7 @@ def _ensure_attesting(ctx: DemoContext) -> None:
         return
     if not (ctx.repo / ".git").exists():
         ctx.sh("git", "init", "-q", "-b", "main", show=False)
-    key = ctx.repo.parent / "demo_signing_key"
-    if not key.exists():
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dev@example.com",
-                        "-f", str(key)], check=True)
-    allowed = ctx.repo.parent / "allowed_signers"
-    pub = key.with_suffix(".pub").read_text().split()
-    allowed.write_text(f"dev@example.com {pub[0]} {pub[1]}\n")
+    key, allowed = ctx.signing_key()
     for k, v in (("user.name", "Demo Developer"), ("user.email", "dev@example.com"),
                  ("commit.gpgsign", "false"), ("gpg.format", "ssh"), ("user.signingkey",
                  str(key)), ("gpg.ssh.allowedSignersFile", str(allowed)),
