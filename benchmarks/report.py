@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from verify import build  # the verify benchmark's repository builder
+from verify import attested_repo  # the verify benchmark's repository
 
 
 def _stats(times: list[float], unit: str = "s", scale: float = 1.0) -> str:
@@ -53,18 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     from tracemark.report.html import render_html
     from tracemark.report.markdown import render_markdown
 
-    tmp = None
-    if args.keep is not None:
-        base = args.keep.resolve()
-        base.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = tempfile.mkdtemp(prefix="tracemark-bench-report-")
-        base = Path(tmp)
-    root = base / "repo"
-    try:
-        if not root.exists():
-            print(f"building {args.commits} attested commits in {root} ...", file=sys.stderr)
-            build(root, args.commits)
+    with attested_repo(args.commits, args.keep, "report") as root:
         spec = "base..HEAD"
         trust = load_trust(root, load_config(root))
         times: dict[str, list[float]] = {k: [] for k in (
@@ -100,9 +87,6 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(os, "getloadavg"):
             print(f"  load average during the run: {os.getloadavg()[0]:.1f}")
         return 0
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -120,6 +121,28 @@ def _ssh_keygen_ms(root: Path, runs: int = 30) -> float:
     return statistics.median(times)
 
 
+@contextlib.contextmanager
+def attested_repo(commits: int, keep: Path | None, name: str) -> Iterator[Path]:
+    """The repository of :func:`build`: in ``keep`` (built there once, then reused), else in a
+    temporary folder removed afterwards."""
+    tmp = None
+    if keep is not None:
+        base = keep.resolve()
+        base.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.mkdtemp(prefix=f"tracemark-bench-{name}-")
+        base = Path(tmp)
+    root = base / "repo"
+    try:
+        if not root.exists():
+            print(f"building {commits} attested commits in {root} ...", file=sys.stderr)
+            build(root, commits)
+        yield root
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _stats(times: list[float]) -> str:
     med = statistics.median(times)
     spread = f"{min(times):.2f}-{max(times):.2f}"
@@ -189,18 +212,7 @@ def measure(args: argparse.Namespace) -> dict:
     from tracemark.gate.evaluate import Options, verify_range
     from tracemark.gate.trust import load_trust
 
-    tmp = None
-    if args.keep is not None:
-        base = args.keep.resolve()
-        base.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = tempfile.mkdtemp(prefix="tracemark-bench-verify-")
-        base = Path(tmp)
-    root = base / "repo"
-    try:
-        if not root.exists():
-            print(f"building {args.commits} attested commits in {root} ...", file=sys.stderr)
-            build(root, args.commits)
+    with attested_repo(args.commits, args.keep, "verify") as root:
         spec = "base..HEAD"
         config = load_config(root)
         trust = load_trust(root, config)
@@ -232,9 +244,6 @@ def measure(args: argparse.Namespace) -> dict:
                   "cpus": os.cpu_count(), "load_average_end": round(os.getloadavg()[0], 2)}
         result.update(_report(result, args))
         return result
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
