@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+
+from tracemark.cli._output import emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from tracemark.capture.agent_trace import export
     from tracemark.capture.gitai import NoteCache
-    from tracemark.errors import InputError
     from tracemark.gitutil import find_repo
 
     repo = find_repo(".")
@@ -36,12 +36,6 @@ def run(args: argparse.Namespace) -> int:
     for problem in notes.problems:
         print(f"tracemark: warning: {problem}", file=sys.stderr)
     text = "".join(f"{line}\n" for line in lines)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as err:
-            raise InputError(f"--output {args.output}: {err.strerror or err}") from None
+    if emit(text, args.output):
         print(f"wrote {len(lines)} Agent Trace record(s) to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
     return 0

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from tracemark.cli._output import emit
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("rules", help="list, validate, test and export the rules",
@@ -113,19 +115,12 @@ def run_test(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from tracemark.errors import InputError
     from tracemark.rules.semgrep import dump_config
 
     rules = _load(args)
     for e in rules.errors:
         print(f"tracemark: warning: rule refused: {e}", file=sys.stderr)
     text = dump_config(rules)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as err:
-            raise InputError(f"--output {args.output}: {err.strerror or err}") from None
+    if emit(text, args.output):
         print(f"wrote {len(rules)} semgrep rule(s) to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
     return 0

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from tracemark.cli._output import emit
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -102,13 +104,7 @@ def run(args: argparse.Namespace) -> int:
                          indent=2) + "\n"
     else:
         out = _text(report)
-    if args.output:
-        try:
-            Path(args.output).write_text(out, encoding="utf-8")
-        except OSError as err:
-            raise InputError(f"--output {args.output}: {err.strerror or err}") from None
-    else:
-        sys.stdout.write(out)
+    emit(out, args.output)
     return 1 if report.failed else 0
 
 
