@@ -33,7 +33,6 @@ import json
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import figure, p10_p90, table
+from _report import figure, p10_p90, spread, table
 
 TARGET_MS = 150.0
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,14 +216,8 @@ print(f"tree_sitter imported\t{int('tree_sitter' in sys.modules)}")
 '''
 
 
-def stats(ms: list[float]) -> dict[str, float]:
-    q = statistics.quantiles(ms, n=10) if len(ms) >= 4 else [min(ms), max(ms)]
-    return {"median": round(statistics.median(ms), 1), "p10": round(q[0], 1),
-            "p90": round(q[-1], 1), "min": round(min(ms), 1), "n": len(ms)}
-
-
 def fmt(name: str, ms: list[float]) -> str:
-    st = stats(ms)
+    st = spread(ms)
     return (f"  {name:<46} median {st['median']:7.1f} ms   p10-p90 {st['p10']:6.1f}-"
             f"{st['p90']:6.1f}   min {st['min']:6.1f}  (n={st['n']})")
 
@@ -313,9 +306,9 @@ def main() -> int:
         commits = {"git commit (hooks), 50 files AI": time_commits(ai, env, max(3, n // 2), True),
                    "git commit --no-verify, 50 files": time_commits(ai, env, max(3, n // 2),
                                                                     False)}
-        out["rows"] = {k: {"label": names[k], "wall_ms": stats(rows[k]), "cpu_ms": stats(c[k])}
+        out["rows"] = {k: {"label": names[k], "wall_ms": spread(rows[k]), "cpu_ms": spread(c[k])}
                        for k in names}
-        out["commits"] = {k: {"wall_ms": stats(v)} for k, v in commits.items()}
+        out["commits"] = {k: {"wall_ms": spread(v)} for k, v in commits.items()}
         phases = {}
         for label, repo in (("ai", ai), ("sinks", sinks)):
             got = sh([sys.executable, "-c", PHASES], repo, env).stdout

@@ -19,7 +19,6 @@ import argparse
 import compileall
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,19 +28,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _lsp_client import SERVER, Client, cpu_seconds
+from _report import spread
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 400.0
 #: The floor: a pygls server with no features, started and initialised the same way.
 BARE_PYGLS = [sys.executable, "-c", "from pygls.lsp.server import LanguageServer; "
               "LanguageServer('bare', '0').start_io()"]
-
-
-def stats(xs: list[float]) -> dict[str, float]:
-    q = statistics.quantiles(xs, n=10) if len(xs) >= 4 else [min(xs), max(xs)]
-    return {"median": round(statistics.median(xs), 1), "p10": round(q[0], 1),
-            "p90": round(q[-1], 1), "min": round(min(xs), 1), "max": round(max(xs), 1),
-            "n": len(xs)}
 
 
 def one(root: Path, command: list[str] = SERVER) -> tuple[float, float | None]:
@@ -81,10 +74,10 @@ def main() -> int:
                 out.append((time.perf_counter() - t0) * 1000)
     r = {
         "schema": "tracemark/bench-startup/v1", "runs": args.runs, "load_average_start": load,
-        "initialize_answered_ms": stats(walls), "server_cpu_at_answer_ms": stats(cpus) if cpus
-        else None, "python_pass_ms": stats(bare), "import_lsprotocol_types_ms": stats(types),
-        "bare_pygls_initialize_ms": stats(floor),
-        "bare_pygls_cpu_at_answer_ms": stats(floor_cpu) if floor_cpu else None,
+        "initialize_answered_ms": spread(walls), "server_cpu_at_answer_ms": spread(cpus) if cpus
+        else None, "python_pass_ms": spread(bare), "import_lsprotocol_types_ms": spread(types),
+        "bare_pygls_initialize_ms": spread(floor),
+        "bare_pygls_cpu_at_answer_ms": spread(floor_cpu) if floor_cpu else None,
         "target_ms": TARGET_MS,
     }
     med = r["initialize_answered_ms"]["median"]
